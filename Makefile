@@ -1,0 +1,34 @@
+# Switchyard. `make run` shows it working; `make test` installs what is missing, builds and runs every test.
+SWIFT ?= swift
+BIN := .build/debug/switchyard
+DEMO_STATE ?= .demo-state
+EXAMPLES := Docs/examples
+
+.PHONY: deps build test run demo-state clean
+
+deps:
+	@bash .ci/install-deps
+
+build: deps
+	$(SWIFT) build
+
+test: build
+	$(SWIFT) test
+
+# Until the console lands: seed a demo state directory from the examples and show its status.
+run: build demo-state
+	@$(BIN) status --state $(DEMO_STATE)
+
+demo-state:
+	@rm -rf $(DEMO_STATE)
+	@$(BIN) registry add --state $(DEMO_STATE) $(EXAMPLES)/support-assistant-*.yaml
+	@$(BIN) pool apply --state $(DEMO_STATE) $(EXAMPLES)/pool-*.yaml --reason "demo fleet"
+	@$(BIN) registry validate --state $(DEMO_STATE) support-assistant@1.0.0 --reason "demo: golden suite passed"
+	@$(BIN) registry stage --state $(DEMO_STATE) support-assistant@1.0.0 staging --reason "demo"
+	@$(BIN) registry stage --state $(DEMO_STATE) support-assistant@1.0.0 production --reason "demo"
+	@$(BIN) route set --state $(DEMO_STATE) support-assistant@1.0.0=90% support-assistant@1.1.0=10% --reason "demo: canary 1.1.0 at 10%"
+	@$(BIN) route set --state $(DEMO_STATE) --tenant acme support-assistant@1.0.0=100% --shadow support-assistant@2.0.0=5% --reason "demo: shadow 2.0.0 on acme"
+	@echo
+
+clean:
+	rm -rf .build $(DEMO_STATE)

@@ -1,0 +1,9 @@
+/// The kinds of journal entry, as written in the `kind` column.
+public enum JournalKind {
+    public static let bundleAdded = "bundle.added"
+    public static let bundleStage = "bundle.stage"
+    public static let bundleValidated = "bundle.validated"
+    public static let bundleArchived = "bundle.archived"
+    public static let poolSet = "pool.set"
+    public static let routeSet = "route.set"
+}

@@ -1,0 +1,90 @@
+import GRDB
+import SwitchyardCore
+
+/// Which journal entries to list.
+public struct JournalFilter: Sendable {
+    /// Entries whose kind equals this or starts with it and a dot (`route` matches `route.set`).
+    public var kind: String?
+    /// Entries at or after this time (ISO 8601).
+    public var since: String?
+    public var limit: Int?
+
+    public init(kind: String? = nil, since: String? = nil, limit: Int? = nil) {
+        self.kind = kind
+        self.since = since
+        self.limit = limit
+    }
+}
+
+extension SwitchyardStore {
+    /// Appends an entry inside the caller's transaction and moves the head.
+    @discardableResult
+    static func append(_ draft: JournalDraft, time: String, in db: Database) throws -> JournalEntry {
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1")
+        let seq = (head?["seq"] as Int? ?? 0) + 1
+        let previous = head?["hash"] as String? ?? JournalEntry.genesisHash
+        let entry = JournalEntry(seq: seq, time: time, draft: draft, previousHash: previous)
+        try db.execute(
+            sql: """
+                INSERT INTO journal (seq, time, actor, kind, subject, reason, payload, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [entry.seq, entry.time, entry.actor, entry.kind, entry.subject, entry.reason,
+                        entry.payload.canonicalText, entry.previousHash, entry.hash])
+        try db.execute(
+            sql: "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            arguments: [entry.seq, entry.hash])
+        return entry
+    }
+
+    /// Journal entries in order, filtered.
+    public func journal(_ filter: JournalFilter = JournalFilter()) throws -> [JournalEntry] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let kind = filter.kind {
+                clauses.append("(kind = ? OR kind LIKE ?)")
+                arguments += [kind, kind + ".%"]
+            }
+            if let since = filter.since {
+                clauses.append("time >= ?")
+                arguments += [since]
+            }
+            let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            var sql = "SELECT * FROM journal \(condition) ORDER BY seq"
+            if let limit = filter.limit {
+                sql = "SELECT * FROM (SELECT * FROM journal \(condition) ORDER BY seq DESC LIMIT \(limit)) ORDER BY seq"
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.entry(from:))
+        }
+    }
+
+    /// Walks the whole chain in stored order, a row at a time, and compares its end with the recorded head.
+    public func verifyJournal() throws -> ChainReport {
+        try read { db in
+            var verifier = JournalChainVerifier()
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY seq")
+            while let row = try rows.next() { verifier.check(Self.entry(from: row)) }
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1")
+                .map { JournalHead(seq: $0["seq"], hash: $0["hash"]) }
+            return verifier.finish(head: head)
+        }
+    }
+
+    /// The last entry written, or nil for an empty journal.
+    public func journalHead() throws -> JournalHead? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1")
+                .map { JournalHead(seq: $0["seq"], hash: $0["hash"]) }
+        }
+    }
+
+    static func entry(from row: Row) -> JournalEntry {
+        let payloadText: String = row["payload"]
+        // A payload that no longer parses was tampered with; keep its text so the hash check fails on it.
+        let payload = (try? JSONValue(parsing: payloadText)) ?? .string(payloadText)
+        return JournalEntry(
+            seq: row["seq"], time: row["time"], actor: row["actor"], kind: row["kind"], subject: row["subject"],
+            reason: row["reason"], payload: payload, previousHash: row["prev_hash"], hash: row["hash"])
+    }
+}

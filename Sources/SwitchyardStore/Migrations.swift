@@ -1,0 +1,79 @@
+import GRDB
+
+/// The schema, one migration per change; applied in order when a store opens.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: registry, pools, routing, journal") { db in
+            try db.execute(sql: """
+                CREATE TABLE bundles (
+                    name TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    manifest TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    floating INTEGER NOT NULL,
+                    registered_at TEXT NOT NULL,
+                    registered_by TEXT NOT NULL,
+                    PRIMARY KEY (name, version)
+                );
+                CREATE TRIGGER bundles_are_immutable BEFORE UPDATE OF name, version, digest, manifest, floating ON bundles
+                BEGIN SELECT RAISE(ABORT, 'bundles are immutable: register a new version instead'); END;
+
+                CREATE TABLE prompts (digest TEXT PRIMARY KEY, text TEXT NOT NULL);
+
+                CREATE TABLE signoffs (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    signed_at TEXT NOT NULL,
+                    FOREIGN KEY (name, version) REFERENCES bundles(name, version)
+                );
+
+                CREATE TABLE pools (
+                    name TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    spec TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    updated_by TEXT NOT NULL,
+                    PRIMARY KEY (name, version),
+                    FOREIGN KEY (name, version) REFERENCES bundles(name, version)
+                );
+
+                CREATE TABLE routing_generations (
+                    generation INTEGER PRIMARY KEY,
+                    routing TEXT NOT NULL,
+                    committed_at TEXT NOT NULL,
+                    journal_seq INTEGER NOT NULL
+                );
+
+                CREATE TABLE journal (
+                    seq INTEGER PRIMARY KEY,
+                    time TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX journal_by_kind ON journal(kind, seq);
+                CREATE INDEX journal_by_time ON journal(time);
+                CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+                CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+
+                CREATE TABLE journal_head (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    seq INTEGER NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,66 @@
+import GRDB
+import SwitchyardCore
+
+/// A committed routing generation and when it was committed.
+public struct RoutingGeneration: Sendable, Codable {
+    public var table: RoutingTable
+    public var committedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case table
+        case committedAt = "committed_at"
+    }
+}
+
+extension SwitchyardStore {
+    /// The routing generation in force (generation 0, empty, before the first `route set`).
+    public func routing() throws -> RoutingGeneration {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT routing, committed_at FROM routing_generations ORDER BY generation DESC LIMIT 1")
+            return RoutingGeneration(table: try Self.currentRouting(in: db), committedAt: row?["committed_at"])
+        }
+    }
+
+    /// Commits a new generation with `tenant`'s route replaced (removed when nil), after checking that every
+    /// bundle it names is registered, not archived, and has a pool.
+    @discardableResult
+    public func setRoute(tenant: String, route: TenantRoute?, actor: String, reason: String) throws -> RoutingTable {
+        try route?.validate()
+        return try write { db, time in
+            let current = try Self.currentRouting(in: db)
+            if route == nil && current.routes[tenant] == nil {
+                throw SwitchyardError.failure("tenant '\(tenant)' has no route of its own to remove")
+            }
+            for ref in route?.bundles ?? [] {
+                let record = try Self.requireBundle(ref, in: db)
+                if record.stage == .archived {
+                    throw SwitchyardError.refused("\(ref) is archived and cannot receive traffic",
+                                                  hint: "route to a bundle in candidate, staging or production")
+                }
+                if try Self.poolSpec(ref, in: db) == nil {
+                    throw SwitchyardError.refused("\(ref) has no pool, so nothing could serve its traffic",
+                                                  hint: "deploy it first: switchyard pool set \(ref) --endpoint URL --replicas N --max-concurrency C --reason …")
+                }
+            }
+            let next = current.replacing(tenant: tenant, with: route)
+            var payload: [String: JSONValue] = ["generation": .int(next.generation), "tenant": .string(tenant)]
+            payload["route"] = try route.map { try JSONValue(encoding: $0) } ?? .null
+            payload["previous"] = try current.routes[tenant].map { try JSONValue(encoding: $0) } ?? .null
+            let entry = try Self.append(JournalDraft(actor: actor, kind: JournalKind.routeSet, subject: "tenant:\(tenant)",
+                                                     reason: reason, payload: .object(payload)), time: time, in: db)
+            try db.execute(sql: "INSERT INTO routing_generations (generation, routing, committed_at, journal_seq) VALUES (?, ?, ?, ?)",
+                           arguments: [next.generation, try JSONValue(encoding: next).canonicalText, time, entry.seq])
+            return next
+        }
+    }
+
+    static func currentRouting(in db: Database) throws -> RoutingTable {
+        guard let text = try String.fetchOne(db, sql: "SELECT routing FROM routing_generations ORDER BY generation DESC LIMIT 1") else {
+            return RoutingTable()
+        }
+        guard let table = try? JSONValue(parsing: text).decode(as: RoutingTable.self) else {
+            throw SwitchyardError.failure("the current routing generation is unreadable", hint: "run `switchyard audit verify`")
+        }
+        return table
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import SwitchyardCore
+import SwitchyardStore
+
+/// `switchyard status`: what serves what, at a glance.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Routing in force, bundles and their stages, pools and the journal's health.")
+
+    @OptionGroup var state: StateOptions
+    @OptionGroup var output: OutputOptions
+
+    /// What `status --json` prints.
+    struct Status: Encodable {
+        var stateDirectory: String
+        var routing: RoutingGeneration
+        var bundles: [BundleRecord]
+        var pools: [PoolRecord]
+        var journalEntries: Int
+        var journalIntact: Bool
+        var journalProblem: String?
+
+        enum CodingKeys: String, CodingKey {
+            case routing, bundles, pools
+            case stateDirectory = "state_directory"
+            case journalEntries = "journal_entries"
+            case journalIntact = "journal_intact"
+            case journalProblem = "journal_problem"
+        }
+    }
+
+    func run() throws {
+        let store = try state.openExisting()
+        let chain = try store.verifyJournal()
+        let status = Status(
+            stateDirectory: store.directory, routing: try store.routing(), bundles: try store.bundles(), pools: try store.pools(),
+            journalEntries: chain.entriesChecked, journalIntact: chain.isIntact, journalProblem: chain.problem?.message)
+        if output.json { return try Terminal.printJSON(status) }
+        print(text(status))
+    }
+
+    private func text(_ status: Status) -> String {
+        let routed = status.routing.table.referencedBundles
+        let pools = Dictionary(status.pools.map { ($0.spec.bundle, $0.spec) }, uniquingKeysWith: { $1 })
+        var lines = ["Switchyard state: \(status.stateDirectory)", "", "Routing " + RouteText.describe(status.routing), "", "Bundles"]
+        lines.append(Terminal.table(
+            ["  bundle", "stage", "digest", "pool", "signed off", "marks"],
+            status.bundles.map { record in
+                ["  " + record.ref.description, record.stage.rawValue, Digest.short(record.digest),
+                 pools[record.ref].map { "\($0.replicas)×\($0.maxConcurrency)" } ?? "-",
+                 record.lastSignOff.map { String($0.time.prefix(10)) + " " + $0.actor } ?? "-",
+                 RegistryMarks.marks(record, routed: routed)]
+            }))
+        let floating = status.bundles.filter(\.floating)
+        if !floating.isEmpty {
+            lines.append("  FLOATING: \(floating.map(\.ref.description).joined(separator: ", ")) not pinned to an exact model revision")
+        }
+        lines.append("")
+        lines.append(status.journalIntact
+            ? "Journal: \(status.journalEntries) entries, chain intact"
+            : "Journal: BROKEN — \(status.journalProblem ?? "") (run `switchyard audit verify`)")
+        return lines.joined(separator: "\n")
+    }
+}

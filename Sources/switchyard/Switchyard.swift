@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `switchyard` command: registry, pools, routing, journal.
+struct Switchyard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchyard",
+        abstract: "Rehearsed, seconds-long rollback of LLM releases.",
+        discussion: """
+            State lives in a directory (--state, else $SWITCHYARD_STATE, else ./.switchyard).
+            Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused by policy.
+            Shell completions: switchyard --generate-completion-script bash|zsh|fish
+            """,
+        subcommands: [
+            StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self,
+            AuditCommand.self, HistoryCommand.self,
+        ]
+    )
+}

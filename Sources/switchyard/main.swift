@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import SwitchyardCore
+import SwitchyardManifest
+
+// Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused by policy.
+do {
+    var command = try Switchyard.parseAsRoot()
+    try command.run()
+} catch let error as SwitchyardError {
+    Terminal.fail(error)
+} catch let error as ManifestError {
+    Terminal.fail(error.asSwitchyardError)
+} catch {
+    let code = Switchyard.exitCode(for: error)
+    let message = Switchyard.fullMessage(for: error)
+    if code == .success {
+        if !message.isEmpty { print(message) }
+        exit(0)
+    }
+    if !message.isEmpty { Terminal.printError(message) }
+    exit(code == .validationFailure ? 2 : 1)
+}
