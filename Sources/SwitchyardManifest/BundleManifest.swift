@@ -208,7 +208,7 @@ public enum BundleManifest {
         }
         guard let kind = ValidationRule.Kind(rawValue: name) else {
             let guess = Suggest.closest(to: name, in: kinds).map { "; did you mean '\($0)'?" } ?? ""
-            reader.report(at: key, field: "\(path).\(name)", "unknown rule '\(name)'\(guess) Valid rules: \(kinds.joined(separator: ", ")).")
+            reader.report(at: key, field: "\(path).\(name)", "unknown rule '\(name)'\(guess); valid rules: \(kinds.joined(separator: ", ")).")
             return nil
         }
         let text = value.scalar?.string ?? ""

@@ -35,7 +35,7 @@ final class YAMLReader {
     }
 
     /// The fields of a mapping node; unknown and repeated keys are reported.
-    func fields(of node: Node, path: String, allowed: [String]) -> Fields? {
+    func fields(of node: Node, path: String, allowed: [String], key: Node? = nil) -> Fields? {
         guard let mapping = node.mapping else {
             report(at: node, field: path, "expected a mapping of fields (\(allowed.joined(separator: ", "))), found \(describe(node))")
             return nil
@@ -55,12 +55,12 @@ final class YAMLReader {
                 let where_ = path.isEmpty ? "at the top level" : "in \(path)"
                 var message = "unknown field '\(name)' \(where_)"
                 if let guess = Suggest.closest(to: name, in: allowed) { message += "; did you mean '\(guess)'?" }
-                report(at: key, field: fieldPath, message + " Valid fields: \(allowed.joined(separator: ", ")).")
+                report(at: key, field: fieldPath, message + "; valid fields: \(allowed.joined(separator: ", ")).")
                 continue
             }
             values[name] = (key, value)
         }
-        return Fields(reader: self, node: node, path: path, values: values)
+        return Fields(reader: self, node: node, key: key, path: path, values: values)
     }
 
     func describe(_ node: Node) -> String {
@@ -91,6 +91,8 @@ final class YAMLReader {
 struct Fields {
     let reader: YAMLReader
     let node: Node
+    /// The key this mapping is the value of; problems with the mapping as a whole point here.
+    let key: Node?
     let path: String
     let values: [String: (key: Node, value: Node)]
 
@@ -108,7 +110,7 @@ struct Fields {
 
     /// Reports a missing required field at the mapping that should hold it.
     func missing(_ name: String, _ what: String) {
-        reader.report(at: values[name]?.value ?? node, field: field(name), "is required: \(what)")
+        reader.report(at: values[name]?.key ?? key ?? node, field: field(name), "is required: \(what)")
     }
 
     /// Any scalar, as written: `version: 1.10` stays "1.10".
@@ -184,7 +186,7 @@ struct Fields {
             if let what { missing(name, what) }
             return nil
         }
-        return reader.fields(of: value, path: field(name), allowed: allowed)
+        return reader.fields(of: value, path: field(name), allowed: allowed, key: values[name]?.key)
     }
 
     /// The items of a list field, each with its path (`tools[0]`).
@@ -216,7 +218,11 @@ struct Fields {
 /// Suggests the valid name closest to a misspelt one.
 enum Suggest {
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
+        let lowered = word.lowercased()
+        if lowered.count >= 4, let extended = candidates.first(where: { $0.hasPrefix(lowered) || lowered.hasPrefix($0) }) {
+            return extended
+        }
+        let scored = candidates.map { ($0, distance(lowered, $0)) }.min { $0.1 < $1.1 }
         guard let (best, score) = scored, score <= max(2, word.count / 3) else { return nil }
         return best
     }
