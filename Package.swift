@@ -12,12 +12,24 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Floor 1: pure domain logic. No I/O, no wall clock, no threads.
         .target(
             name: "SwitchyardCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         // Floor 1: YAML manifests -> Core types, with errors that name file, line and field.
         .target(
@@ -29,17 +41,44 @@ let package = Package(
             name: "SwitchyardStore",
             dependencies: ["SwitchyardCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Floor 2: the data plane, an OpenAI-compatible HTTP proxy that splits traffic between bundles.
+        .target(
+            name: "SwitchyardRouter",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Floor 2: a model server stand-in that speaks the OpenAI surface over real HTTP, with injectable faults.
+        .target(
+            name: "SwitchyardFakeBackend",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // Floor 5: the command-line program.
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardCore", "SwitchyardManifest", "SwitchyardStore",
+                "SwitchyardCore", "SwitchyardManifest", "SwitchyardStore", "SwitchyardRouter", "SwitchyardFakeBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
         .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest"]),
         .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore"]),
+        .testTarget(name: "SwitchyardRouterTests", dependencies: ["SwitchyardRouter", "SwitchyardFakeBackend"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
     ],
     swiftLanguageModes: [.v6]

@@ -164,7 +164,7 @@ public enum BundleManifest {
             if let mapping = node.mapping {
                 for (key, value) in mapping {
                     let field = "retrieval.ranking.\(key.scalar?.string ?? "?")"
-                    if let number = value.jsonValue(), let weight = number.asDouble, weight >= 0 {
+                    if let number = value.jsonValue(), let weight = number.doubleValue, weight >= 0 {
                         ranking[key.scalar?.string ?? ""] = weight
                     } else {
                         retrieval.reader.report(at: value, field: field, "must be a number, 0 or more")
@@ -256,16 +256,6 @@ public enum BundleManifest {
         add("model", FloatingReference.reason(model: bundle.model))
         add("tokenizer", FloatingReference.reason(tokenizer: bundle.tokenizer))
         return out
-    }
-}
-
-extension JSONValue {
-    var asDouble: Double? {
-        switch self {
-        case .int(let value): Double(value)
-        case .double(let value): value
-        default: nil
-        }
     }
 }
 

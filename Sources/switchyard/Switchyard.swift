@@ -12,7 +12,12 @@ struct Switchyard: ParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self,
-            AuditCommand.self, HistoryCommand.self,
+            AuditCommand.self, HistoryCommand.self, FakeBackendCommand.self,
         ]
     )
+}
+
+/// A command that runs servers until it is stopped; `main` awaits it instead of calling the synchronous `run()`.
+protocol LongRunningCommand: ParsableCommand {
+    func runUntilStopped() async throws
 }

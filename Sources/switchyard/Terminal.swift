@@ -7,6 +7,11 @@ enum Terminal {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// Writes a line to stdout at once, unbuffered, so a supervising script sees it while the server runs.
+    static func announce(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     /// Prints the error and its hint and exits with the error's code.
     static func fail(_ error: SwitchyardError) -> Never {
         printError("error: " + error.message)

@@ -6,7 +6,11 @@ import SwitchyardManifest
 // Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused by policy.
 do {
     var command = try Switchyard.parseAsRoot()
-    try command.run()
+    if let server = command as? LongRunningCommand {
+        try await server.runUntilStopped()
+    } else {
+        try command.run()
+    }
 } catch let error as SwitchyardError {
     Terminal.fail(error)
 } catch let error as ManifestError {

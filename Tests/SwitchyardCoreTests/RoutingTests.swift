@@ -56,7 +56,7 @@ import Testing
 
     /// Property: for random valid weight vectors, walking every bucket gives each bundle exactly its basis points.
     @Test func everyBucketMapsToABundleInProportionToItsWeight() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         for _ in 0..<300 {
             let count = Int(generator.next() % 5) + 1
             var remaining = fullWeight
@@ -92,18 +92,5 @@ import Testing
         #expect(table.tenantsInOrder == ["*", "acme"])
         #expect(table.referencedBundles == [a, b])
         #expect(table.replacing(tenant: "acme", with: nil).route(forTenant: "acme")?.weights.first?.bundle == a)
-    }
-}
-
-/// A small deterministic generator for property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

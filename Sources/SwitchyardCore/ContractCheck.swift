@@ -1,0 +1,124 @@
+import Foundation
+
+/// Whether an answer kept the output contract the request asked for (`response_format`).
+public enum ContractOutcome: Hashable, Sendable {
+    /// The request asked for no structured output.
+    case notApplicable
+    case passed
+    case failed(String)
+}
+
+/// Checks answers against the request's `response_format` (json_object or json_schema).
+public enum ContractCheck {
+    public static func check(answer: String, responseFormat: JSONValue?) -> ContractOutcome {
+        guard case .string(let type)? = responseFormat?["type"], type == "json_object" || type == "json_schema" else {
+            return .notApplicable
+        }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(answer.utf8)) else {
+            return .failed("the answer is not valid JSON")
+        }
+        guard type == "json_schema", let schema = responseFormat?["json_schema"]?["schema"] else {
+            return .passed
+        }
+        if let problem = JSONSchemaValidator.firstViolation(of: value, against: schema) { return .failed(problem) }
+        return .passed
+    }
+}
+
+/// Validates a JSON value against the structural subset of JSON Schema that output contracts use:
+/// type, properties, required, additionalProperties, items, enum, and length and range bounds.
+public enum JSONSchemaValidator {
+    public static func firstViolation(of value: JSONValue, against schema: JSONValue, at path: String = "$") -> String? {
+        guard case .object(let keywords) = schema else {
+            return schema == .bool(false) ? "\(path): no value is allowed here" : nil
+        }
+        if let type = keywords["type"], !matches(value, type: type) {
+            return "\(path): expected \(type.canonicalText), found \(typeName(value))"
+        }
+        if case .array(let allowed)? = keywords["enum"], !allowed.contains(value) {
+            return "\(path): \(value.canonicalText) is not one of \(JSONValue.array(allowed).canonicalText)"
+        }
+        switch value {
+        case .object(let members):
+            if case .array(let required)? = keywords["required"] {
+                for case .string(let name) in required where members[name] == nil {
+                    return "\(path): required property '\(name)' is missing"
+                }
+            }
+            let properties: [String: JSONValue] = if case .object(let map)? = keywords["properties"] { map } else { [:] }
+            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+                if let child = properties[name] {
+                    if let problem = firstViolation(of: member, against: child, at: "\(path).\(name)") { return problem }
+                } else if keywords["additionalProperties"] == .bool(false) {
+                    return "\(path): property '\(name)' is not allowed"
+                }
+            }
+        case .array(let items):
+            if let child = keywords["items"] {
+                for (index, item) in items.enumerated() {
+                    if let problem = firstViolation(of: item, against: child, at: "\(path)[\(index)]") { return problem }
+                }
+            }
+            if let min = keywords["minItems"]?.intValue, items.count < min { return "\(path): fewer than \(min) items" }
+            if let max = keywords["maxItems"]?.intValue, items.count > max { return "\(path): more than \(max) items" }
+        case .string(let text):
+            if let min = keywords["minLength"]?.intValue, text.count < min { return "\(path): shorter than \(min) characters" }
+            if let max = keywords["maxLength"]?.intValue, text.count > max { return "\(path): longer than \(max) characters" }
+        case .int, .double:
+            let number = value.doubleValue!
+            if let min = keywords["minimum"]?.doubleValue, number < min { return "\(path): below the minimum \(min)" }
+            if let max = keywords["maximum"]?.doubleValue, number > max { return "\(path): above the maximum \(max)" }
+        default:
+            break
+        }
+        return nil
+    }
+
+    private static func matches(_ value: JSONValue, type: JSONValue) -> Bool {
+        switch type {
+        case .array(let options): return options.contains { matches(value, type: $0) }
+        case .string(let name):
+            switch (name, value) {
+            case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null),
+                 ("number", .int), ("number", .double), ("integer", .int):
+                return true
+            case ("integer", .double(let number)):
+                return number.rounded() == number
+            default:
+                return false
+            }
+        default:
+            return true
+        }
+    }
+
+    private static func typeName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int: "integer"
+        case .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+/// Recognises refusals: a `content_filter` finish, or an answer that opens with a refusal phrase.
+public struct RefusalDetector: Sendable {
+    public static let defaultMarkers = [
+        "i can't help with", "i cannot help with", "i can’t help with", "i'm sorry, but i can", "i’m sorry, but i can",
+        "i am unable to", "i'm unable to", "i won't be able to", "i cannot assist", "i can't assist",
+    ]
+
+    public var markers: [String]
+
+    public init(markers: [String] = RefusalDetector.defaultMarkers) { self.markers = markers.map { $0.lowercased() } }
+
+    public func isRefusal(_ answer: AnswerSummary) -> Bool {
+        if answer.finishReason == "content_filter" { return true }
+        let opening = answer.content.prefix(200).lowercased()
+        return markers.contains { opening.contains($0) }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Histogram
+
+/// Latency quantiles over a window, in microseconds.
+public struct LatencySummary: Hashable, Sendable, Codable {
+    public var count: Int
+    public var p50: Int
+    public var p95: Int
+    public var p99: Int
+
+    public static let empty = LatencySummary(count: 0, p50: 0, p95: 0, p99: 0)
+}
+
+/// One telemetry series: per-second counters for the last hour, and per-minute latency and
+/// time-to-first-token histograms (HdrHistogram, two significant digits) for the same hour.
+/// Time is passed in; nothing here reads a clock.
+public struct TelemetrySeries: Sendable {
+    public static let retentionSeconds = 3600
+    static let minutes = retentionSeconds / 60
+    /// Two minutes, in microseconds: longer latencies are recorded as this.
+    static let highestLatencyMicros: UInt64 = 120_000_000
+
+    private var secondStamps = [Int](repeating: -1, count: retentionSeconds)
+    private var counters = [TelemetryCounters](repeating: TelemetryCounters(), count: retentionSeconds)
+    private var minuteStamps = [Int](repeating: -1, count: minutes)
+    private var latency: [Histogram<UInt32>?] = Array(repeating: nil, count: minutes)
+    private var ttft: [Histogram<UInt32>?] = Array(repeating: nil, count: minutes)
+
+    public init() {}
+
+    public mutating func record(_ observation: RequestObservation) {
+        let second = Int(observation.time.timeIntervalSince1970.rounded(.down))
+        counters[slot(for: second)].add(observation)
+        let minute = minuteSlot(for: second)
+        latency[minute]!.record(UInt64(clamping: max(1, observation.latencyMicros)).clamped(to: Self.highestLatencyMicros))
+        if let first = observation.ttftMicros {
+            ttft[minute]!.record(UInt64(clamping: max(1, first)).clamped(to: Self.highestLatencyMicros))
+        }
+    }
+
+    /// Counts a request the router refused with 429 because the pool was saturated.
+    public mutating func recordRejected(at time: Date) {
+        let second = Int(time.timeIntervalSince1970.rounded(.down))
+        let index = slot(for: second)
+        counters[index].requests += 1
+        counters[index].rejected += 1
+        counters[index].status4xx += 1
+    }
+
+    /// The counters summed over the last `seconds` seconds up to `now` (inclusive of the current second).
+    public func totals(lastSeconds seconds: Int, now: Date) -> TelemetryCounters {
+        perSecond(lastSeconds: seconds, now: now).reduce(TelemetryCounters(), +)
+    }
+
+    /// One counter set per second, oldest first, for the last `seconds` seconds (for sparklines and detectors).
+    public func perSecond(lastSeconds seconds: Int, now: Date) -> [TelemetryCounters] {
+        let current = Int(now.timeIntervalSince1970.rounded(.down))
+        let span = min(max(seconds, 1), Self.retentionSeconds)
+        return ((current - span + 1)...current).map { second in
+            let index = Self.index(second, Self.retentionSeconds)
+            return secondStamps[index] == second ? counters[index] : TelemetryCounters()
+        }
+    }
+
+    /// Latency quantiles over the minutes that overlap the last `seconds` seconds.
+    public func latency(lastSeconds seconds: Int, now: Date) -> LatencySummary { summary(latency, seconds, now) }
+
+    /// Time-to-first-token quantiles over the minutes that overlap the last `seconds` seconds.
+    public func timeToFirstToken(lastSeconds seconds: Int, now: Date) -> LatencySummary { summary(ttft, seconds, now) }
+
+    private func summary(_ histograms: [Histogram<UInt32>?], _ seconds: Int, _ now: Date) -> LatencySummary {
+        let current = Int(now.timeIntervalSince1970.rounded(.down)) / 60
+        let span = min(max((seconds + 59) / 60, 1), Self.minutes)
+        var merged = Self.newHistogram()
+        for minute in (current - span + 1)...current {
+            let index = Self.index(minute, Self.minutes)
+            if minuteStamps[index] == minute, let histogram = histograms[index] { merged.add(histogram) }
+        }
+        guard merged.totalCount > 0 else { return .empty }
+        return LatencySummary(
+            count: Int(merged.totalCount), p50: Int(merged.valueAtPercentile(50)),
+            p95: Int(merged.valueAtPercentile(95)), p99: Int(merged.valueAtPercentile(99)))
+    }
+
+    private mutating func slot(for second: Int) -> Int {
+        let index = Self.index(second, Self.retentionSeconds)
+        if secondStamps[index] != second {
+            secondStamps[index] = second
+            counters[index] = TelemetryCounters()
+        }
+        return index
+    }
+
+    private mutating func minuteSlot(for second: Int) -> Int {
+        let minute = second / 60
+        let index = Self.index(minute, Self.minutes)
+        if minuteStamps[index] != minute {
+            minuteStamps[index] = minute
+            if latency[index] == nil { latency[index] = Self.newHistogram() } else { latency[index]!.reset() }
+            if ttft[index] == nil { ttft[index] = Self.newHistogram() } else { ttft[index]!.reset() }
+        }
+        return index
+    }
+
+    private static func index(_ value: Int, _ size: Int) -> Int { ((value % size) + size) % size }
+
+    private static func newHistogram() -> Histogram<UInt32> {
+        Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: highestLatencyMicros, numberOfSignificantValueDigits: .two)
+    }
+}
+
+extension UInt64 {
+    func clamped(to upper: UInt64) -> UInt64 { Swift.min(self, upper) }
+}

@@ -1,0 +1,4 @@
+import Hummingbird
+import AsyncHTTPClient
+import Prometheus
+import Atomics
