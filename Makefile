@@ -14,6 +14,7 @@ build: deps
 
 test: build
 	$(SWIFT) test
+	python3 -m pytest -q Tests/e2e
 
 # Until the console lands: seed a demo state directory from the examples and show its status.
 run: build demo-state

@@ -101,6 +101,14 @@ public struct TenantRoute: Codable, Hashable, Sendable {
     }
 }
 
+/// What a flip does to requests in flight on a bundle it removes.
+public enum InFlightPolicy: String, Codable, Sendable, CaseIterable {
+    /// Let them complete on the old bundle.
+    case finish
+    /// Cancel those that have not sent a byte to the client and send them once to the new bundle.
+    case reissue
+}
+
 /// The routing table: per tenant (and a default), how traffic is split. Each change makes a new generation.
 public struct RoutingTable: Codable, Hashable, Sendable {
     /// The key of the route used by tenants that have none of their own.
@@ -108,10 +116,18 @@ public struct RoutingTable: Codable, Hashable, Sendable {
 
     public var generation: Int
     public var routes: [String: TenantRoute]
+    /// What installing this generation does to requests in flight on a bundle it removes (nil: finish).
+    public var inFlightPolicy: InFlightPolicy?
 
-    public init(generation: Int = 0, routes: [String: TenantRoute] = [:]) {
+    public init(generation: Int = 0, routes: [String: TenantRoute] = [:], inFlightPolicy: InFlightPolicy? = nil) {
         self.generation = generation
         self.routes = routes
+        self.inFlightPolicy = inFlightPolicy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case generation, routes
+        case inFlightPolicy = "in_flight_policy"
     }
 
     /// The route that applies to `tenant`: its own, or else the default.
@@ -123,10 +139,11 @@ public struct RoutingTable: Codable, Hashable, Sendable {
     public var referencedBundles: Set<BundleRef> { Set(routes.values.flatMap(\.bundles)) }
 
     /// The next generation, with `tenant`'s route replaced (or removed when `route` is nil).
-    public func replacing(tenant: String, with route: TenantRoute?) -> RoutingTable {
+    public func replacing(tenant: String, with route: TenantRoute?, inFlightPolicy: InFlightPolicy? = nil) -> RoutingTable {
         var next = self
         next.generation += 1
         next.routes[tenant] = route
+        next.inFlightPolicy = inFlightPolicy
         return next
     }
 

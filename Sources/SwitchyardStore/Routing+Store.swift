@@ -24,7 +24,7 @@ extension SwitchyardStore {
     /// Commits a new generation with `tenant`'s route replaced (removed when nil), after checking that every
     /// bundle it names is registered, not archived, and has a pool.
     @discardableResult
-    public func setRoute(tenant: String, route: TenantRoute?, actor: String, reason: String) throws -> RoutingTable {
+    public func setRoute(tenant: String, route: TenantRoute?, inFlightPolicy: InFlightPolicy? = nil, actor: String, reason: String) throws -> RoutingTable {
         try route?.validate()
         return try write { db, time in
             let current = try Self.currentRouting(in: db)
@@ -42,8 +42,9 @@ extension SwitchyardStore {
                                                   hint: "deploy it first: switchyard pool set \(ref) --endpoint URL --replicas N --max-concurrency C --reason …")
                 }
             }
-            let next = current.replacing(tenant: tenant, with: route)
+            let next = current.replacing(tenant: tenant, with: route, inFlightPolicy: inFlightPolicy)
             var payload: [String: JSONValue] = ["generation": .int(next.generation), "tenant": .string(tenant)]
+            payload["in_flight_policy"] = .string((inFlightPolicy ?? .finish).rawValue)
             payload["route"] = try route.map { try JSONValue(encoding: $0) } ?? .null
             payload["previous"] = try current.routes[tenant].map { try JSONValue(encoding: $0) } ?? .null
             let entry = try Self.append(JournalDraft(actor: actor, kind: JournalKind.routeSet, subject: "tenant:\(tenant)",

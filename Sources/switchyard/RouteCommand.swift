@@ -36,6 +36,8 @@ struct RouteSet: ParsableCommand {
     @Option(name: .long, help: "How long a session stays on the bundle it started on, e.g. 30m.") var maxSessionAge: String?
     @Flag(name: .long, help: "Move pinned sessions to the new split at once (for a safety rollback).")
     var migrateSessions = false
+    @Option(name: .long, help: "Requests in flight on a bundle this removes: finish (default) or reissue (cancel and resend those not yet answering).")
+    var inFlight: String = InFlightPolicy.finish.rawValue
     @OptionGroup var reason: ReasonOption
 
     func run() throws {
@@ -53,8 +55,11 @@ struct RouteSet: ParsableCommand {
             ?? TenantRoute.defaultMaxSessionAgeSeconds
         let route = TenantRoute(weights: parsed, shadow: shadowRoute, maxSessionAgeSeconds: age, migrateSessions: migrateSessions)
         try route.validate()
+        guard let policy = InFlightPolicy(rawValue: inFlight) else {
+            throw SwitchyardError.usage("--in-flight '\(inFlight)' is not a policy", hint: "valid: finish, reissue")
+        }
         let key = tenant ?? RoutingTable.defaultTenant
-        let table = try state.openExisting().setRoute(tenant: key, route: route, actor: OperatorIdentity.current, reason: why)
+        let table = try state.openExisting().setRoute(tenant: key, route: route, inFlightPolicy: policy, actor: OperatorIdentity.current, reason: why)
         print("generation \(table.generation) committed: \(RouteText.tenantName(key)) → \(RouteText.weights(route))")
     }
 }

@@ -12,7 +12,7 @@ struct Switchyard: ParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self,
-            AuditCommand.self, HistoryCommand.self, FakeBackendCommand.self,
+            AuditCommand.self, HistoryCommand.self, ServeCommand.self, FakeBackendCommand.self,
         ]
     )
 }

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+import SwitchyardCore
+
+/// Releases a request's backend slot and in-flight entry exactly once: when its answer ends, or, if the
+/// response body is never written (the client went away first), when the response is dropped.
+final class Completion: Sendable {
+    private let done = Mutex(false)
+    private let endpoint: Endpoint
+    private let ticket: InFlightTicket
+    private let registry: InFlightRegistry
+
+    init(endpoint: Endpoint, ticket: InFlightTicket, registry: InFlightRegistry) {
+        self.endpoint = endpoint
+        self.ticket = ticket
+        self.registry = registry
+    }
+
+    func finish() {
+        guard done.withLock({ done in defer { done = true }; return !done }) else { return }
+        endpoint.release()
+        registry.remove(ticket)
+    }
+
+    deinit { finish() }
+}
+
+/// What the router needs to measure one answer and pass it back.
+struct AnswerContext: Sendable {
+    let router: SwitchyardRouter
+    let key: TelemetryKey
+    let bundle: ReleaseBundle
+    let responseFormat: JSONValue?
+    let arrival: ContinuousClock.Instant
+    let completion: Completion
+
+    /// Records a complete (non-streaming) answer.
+    func finish(answer: UpstreamAnswer) {
+        completion.finish()
+        let summary = AnswerSummary(json: Data(answer.firstBytes.readableBytesView))
+        record(status: answer.status, summary: summary, firstByteAt: answer.firstByteAt, streamBroken: false)
+    }
+
+    /// Streams the rest of the answer as it arrives. If the backend breaks off, the client gets an in-band
+    /// error event and no `[DONE]`, so no client mistakes a truncated answer for a complete one.
+    func streamBody(_ answer: UpstreamAnswer) -> ResponseBody {
+        ResponseBody { writer in
+            var scanner = StreamScanner()
+            var broken = false
+            defer {
+                completion.finish()
+                record(status: answer.status, summary: scanner.summary, firstByteAt: answer.firstByteAt, streamBroken: broken)
+            }
+            scanner.feed(answer.firstBytes.readableBytesView)
+            try await writer.write(answer.firstBytes)
+            do {
+                while let chunk = try await answer.nextChunk() {
+                    scanner.feed(chunk.readableBytesView)
+                    try await writer.write(chunk)
+                }
+                broken = !scanner.summary.sawDone
+            } catch {
+                broken = true
+            }
+            if broken {
+                let event: JSONValue = ["error": [
+                    "message": .string("the backend of \(bundle.ref) broke off the stream; this answer is incomplete"),
+                    "type": "server_error", "code": "upstream_stream_broken",
+                ]]
+                try await writer.write(ByteBuffer(string: "data: \(event.canonicalText)\n\n"))
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    private func record(status: Int, summary: AnswerSummary, firstByteAt: ContinuousClock.Instant, streamBroken: Bool) {
+        let end = ContinuousClock.now
+        let contract = status < 300 ? ContractCheck.check(answer: summary.content, responseFormat: responseFormat) : .notApplicable
+        let cost = Double(summary.inputTokens) / 1000 * bundle.pricing.inputPer1k + Double(summary.outputTokens) / 1000 * bundle.pricing.outputPer1k
+        router.telemetry.record(RequestObservation(
+            key: key, time: Date(), status: status, latencyMicros: (end - arrival).microseconds,
+            ttftMicros: (firstByteAt - arrival).microseconds, answer: summary, contract: contract,
+            refusal: status < 300 && router.refusals.isRefusal(summary), upstreamError: status >= 500,
+            streamBroken: streamBroken, costUSD: cost))
+    }
+}

@@ -1,0 +1,81 @@
+import Atomics
+import Synchronization
+import SwitchyardCore
+
+/// One backend base URL: its health and how many requests it is serving now.
+final class Endpoint: Sendable {
+    let url: String
+    let outstanding = ManagedAtomic<Int>(0)
+    let healthy = ManagedAtomic<Bool>(false)
+    /// Requests it may hold at once: its share of the pool's replicas × per-replica concurrency.
+    let limit: ManagedAtomic<Int>
+
+    init(url: String, limit: Int) {
+        self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.limit = ManagedAtomic(limit)
+    }
+
+    /// Takes a slot unless the endpoint is at its limit.
+    func tryAcquire() -> Bool {
+        var current = outstanding.load(ordering: .relaxed)
+        while current < limit.load(ordering: .relaxed) {
+            let (exchanged, original) = outstanding.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func release() { outstanding.wrappingDecrement(ordering: .acquiringAndReleasing) }
+}
+
+/// Why no backend could take a request.
+enum PoolRefusal: Error {
+    /// Every healthy backend is at its concurrency limit: answer 429 with Retry-After.
+    case saturated
+    /// No backend of the pool is healthy and warm.
+    case noHealthyBackend
+}
+
+/// The backends of one bundle; picks the healthy one with the fewest outstanding requests.
+struct BackendPool: Sendable {
+    let endpoints: [Endpoint]
+
+    func acquire() throws(PoolRefusal) -> Endpoint {
+        let healthy = endpoints.filter { $0.healthy.load(ordering: .relaxed) }
+        guard !healthy.isEmpty else { throw .noHealthyBackend }
+        for endpoint in healthy.sorted(by: { $0.outstanding.load(ordering: .relaxed) < $1.outstanding.load(ordering: .relaxed) })
+        where endpoint.tryAcquire() {
+            return endpoint
+        }
+        throw .saturated
+    }
+
+    /// Requests the pool is serving now.
+    var outstanding: Int { endpoints.reduce(0) { $0 + $1.outstanding.load(ordering: .relaxed) } }
+}
+
+/// Every endpoint the router knows, by URL, so that counters and health survive a new routing generation
+/// and a backend shared by two bundles is counted once.
+final class EndpointDirectory: Sendable {
+    private let endpoints = Mutex<[String: Endpoint]>([:])
+
+    /// The pool for `spec`, reusing known endpoints and updating their limits.
+    func pool(for spec: PoolSpec) -> BackendPool {
+        let perEndpoint = spec.endpoints.isEmpty ? 0 : (spec.capacity + spec.endpoints.count - 1) / spec.endpoints.count
+        return endpoints.withLock { known in
+            BackendPool(endpoints: spec.endpoints.map { url in
+                let key = url.hasSuffix("/") ? String(url.dropLast()) : url
+                if let existing = known[key] {
+                    existing.limit.store(perEndpoint, ordering: .relaxed)
+                    return existing
+                }
+                let created = Endpoint(url: key, limit: perEndpoint)
+                known[key] = created
+                return created
+            })
+        }
+    }
+
+    var all: [Endpoint] { endpoints.withLock { Array($0.values) } }
+}

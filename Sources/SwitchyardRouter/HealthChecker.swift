@@ -1,0 +1,36 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import ServiceLifecycle
+
+/// Checks every known backend's `/health` on an interval; only healthy, warm backends receive traffic.
+struct HealthChecker: Service {
+    let directory: EndpointDirectory
+    let client: HTTPClient
+    let interval: Duration
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await checkAll()
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// One round over every endpoint, concurrently.
+    func checkAll() async {
+        await withTaskGroup(of: Void.self) { group in
+            for endpoint in directory.all {
+                group.addTask { endpoint.healthy.store(await isHealthy(endpoint), ordering: .relaxed) }
+            }
+        }
+    }
+
+    private func isHealthy(_ endpoint: Endpoint) async -> Bool {
+        let request = HTTPClientRequest(url: endpoint.url + "/health")
+        guard let response = try? await client.execute(request, timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        return response.status.code == 200
+    }
+}

@@ -1,0 +1,226 @@
+import AsyncHTTPClient
+import Atomics
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+
+/// The data plane: reads the tenant and session, picks a bundle from the current generation, applies the
+/// whole bundle to the request, sends it to a healthy backend of the bundle's pool, and passes the answer
+/// back untouched while measuring it.
+struct ProxyResponder: HTTPResponder {
+    let router: SwitchyardRouter
+
+    static let tenantHeader = HTTPField.Name("x-switchyard-tenant")!
+    static let sessionHeader = HTTPField.Name("x-session-id")!
+    static let bundleHeader = HTTPField.Name("x-switchyard-bundle")!
+    static let generationHeader = HTTPField.Name("x-switchyard-generation")!
+    static let overheadHeader = HTTPField.Name("x-switchyard-overhead-us")!
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        do {
+            return try await proxy(request)
+        } catch let error as OpenAIError {
+            return error.response
+        } catch is NIOTooManyBytesError {
+            return OpenAIError(status: .contentTooLarge, message: "the request body is larger than the limit of \(router.configuration.maxBodyBytes) bytes",
+                               type: "invalid_request_error", code: "request_too_large").response
+        }
+    }
+
+    private func proxy(_ request: Request) async throws -> Response {
+        let arrival = ContinuousClock.now
+        let path = request.uri.path
+        let tenant = tenant(of: request)
+        if request.method == .get && path == "/v1/models" { return models(forTenant: tenant) }
+        guard path.hasPrefix("/v1/") else {
+            throw OpenAIError.notFound("\(path) is not an OpenAI API path; Switchyard serves /v1/*", code: "unknown_path")
+        }
+        let raw = try await request.body.collect(upTo: router.configuration.maxBodyBytes)
+        let body = try Self.parseBody(raw)
+        let kind = EndpointKind(path: path)
+        let session = request.headers[Self.sessionHeader] ?? body?["user"].flatMap { if case .string(let user) = $0 { user } else { nil } }
+
+        for attempt in 0..<2 {
+            let snapshot = router.snapshot
+            let choice = try choose(snapshot: snapshot, tenant: tenant, session: session, body: body, kind: kind)
+            let served = choice.served
+            let endpoint: Endpoint
+            do { endpoint = try served.pool.acquire() } catch {
+                return refuse(error, bundle: choice.bundle, tenant: tenant)
+            }
+            let ticket = InFlightTicket(tenant: tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle, generation: snapshot.generation)
+            router.inFlight.register(ticket)
+            let applied = body.map { served.applier.apply(to: $0, kind: kind) }
+            if attempt == 0, let applied { router.mirror(applied, path: path, kind: kind, snapshot: snapshot, tenant: tenant, session: session) }
+            let upstream = upstreamRequest(request, endpoint: endpoint, served: served, body: applied)
+            let sentAt = ContinuousClock.now
+            let task = Task { try await UpstreamAnswer.fetch(upstream, client: router.client, timeout: router.configuration.upstreamTimeout,
+                                                             maxBody: router.configuration.maxAnswerBytes) }
+            ticket.attach { task.cancel() }
+            let answer: UpstreamAnswer
+            do {
+                answer = try await task.value
+            } catch {
+                endpoint.release()
+                router.inFlight.remove(ticket)
+                if ticket.reissueRequested && attempt == 0 { continue }
+                return failUpstream(error, endpoint: endpoint, bundle: choice.bundle, tenant: tenant, arrival: arrival)
+            }
+            guard ticket.markStarted() || attempt > 0 else {
+                endpoint.release()
+                router.inFlight.remove(ticket)
+                continue
+            }
+            let context = AnswerContext(
+                router: router, key: TelemetryKey(bundle: choice.bundle, tenant: tenant ?? "default", role: .primary),
+                bundle: served.resolved.bundle, responseFormat: body?["response_format"], arrival: arrival,
+                completion: Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight))
+            var headers = Self.clientHeaders(from: answer.headers)
+            headers[Self.bundleHeader] = choice.bundle.description
+            headers[Self.generationHeader] = String(snapshot.generation)
+            let overhead = (sentAt - arrival) + (ContinuousClock.now - answer.firstByteAt)
+            headers[Self.overheadHeader] = String(overhead.microseconds)
+            if answer.isStream {
+                return Response(status: .init(code: answer.status), headers: headers, body: context.streamBody(answer))
+            }
+            context.finish(answer: answer)
+            return Response(status: .init(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: answer.firstBytes))
+        }
+        throw OpenAIError(status: .serviceUnavailable, message: "the request was moved twice by routing changes; retry it",
+                          type: "server_error", code: "rerouted")
+    }
+
+    /// The chosen bundle and what serves it.
+    struct Choice {
+        var bundle: BundleRef
+        var served: ServedBundle
+    }
+
+    private func choose(snapshot: RoutingSnapshot, tenant: String?, session: String?, body: [String: JSONValue]?, kind: EndpointKind) throws -> Choice {
+        guard let route = snapshot.table.route(forTenant: tenant) else {
+            throw OpenAIError(status: .serviceUnavailable, message: "no route is configured\(tenant.map { " for tenant \($0)" } ?? "")",
+                              type: "server_error", code: "no_route")
+        }
+        let models = snapshot.logicalModels(forTenant: tenant)
+        switch body?["model"] {
+        case .string(let model)? where !models.contains(model):
+            throw OpenAIError.notFound("the model '\(model)' does not exist here; available: \(models.joined(separator: ", "))",
+                                       code: "model_not_found")
+        case nil where body != nil && kind != .other:
+            throw OpenAIError.invalidRequest("'model' is required; available: \(models.joined(separator: ", "))", code: "missing_model")
+        default:
+            break
+        }
+        let pinKey = session.map { "\(tenant ?? "")\u{0}\($0)" }
+        let now = Date()
+        let decision = BundleChooser.choose(route: route, session: session, pin: pinKey.flatMap(router.pins.pin), now: now) {
+            Int.random(in: 0..<fullWeight)
+        }
+        if let pinKey, let pin = decision.newPin {
+            router.pins.store(pin, for: pinKey, maxAge: TimeInterval(route.maxSessionAgeSeconds))
+        }
+        guard let served = snapshot.bundles[decision.bundle] else {
+            throw OpenAIError(status: .serviceUnavailable, message: "bundle \(decision.bundle) is routed but not loaded",
+                              type: "server_error", code: "bundle_not_loaded")
+        }
+        return Choice(bundle: decision.bundle, served: served)
+    }
+
+    private func tenant(of request: Request) -> String? {
+        if let tenant = request.headers[Self.tenantHeader], !tenant.isEmpty { return tenant }
+        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") else { return nil }
+        return router.configuration.tenantKeys[String(authorization.dropFirst(7))]
+    }
+
+    private func models(forTenant tenant: String?) -> Response {
+        let data = router.snapshot.logicalModels(forTenant: tenant).map { name -> JSONValue in
+            ["id": .string(name), "object": "model", "created": 0, "owned_by": "switchyard"]
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[Self.generationHeader] = String(router.snapshot.generation)
+        return Response(status: .ok, headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: JSONValue.object(["object": "list", "data": .array(data)]).canonicalText)))
+    }
+
+    static func parseBody(_ raw: ByteBuffer) throws -> [String: JSONValue]? {
+        guard raw.readableBytes > 0 else { return nil }
+        let bytes = Data(raw.readableBytesView)
+        guard String(data: bytes, encoding: .utf8) != nil else {
+            throw OpenAIError.invalidRequest("the request body is not valid UTF-8", code: "invalid_utf8")
+        }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: bytes) else {
+            throw OpenAIError.invalidRequest("the request body is not valid JSON", code: "invalid_json")
+        }
+        guard case .object(let fields) = value else {
+            throw OpenAIError.invalidRequest("the request body must be a JSON object", code: "invalid_json")
+        }
+        return fields
+    }
+
+    private func upstreamRequest(_ request: Request, endpoint: Endpoint, served: ServedBundle, body: [String: JSONValue]?) -> HTTPClientRequest {
+        var upstream = HTTPClientRequest(url: endpoint.url + request.uri.string)
+        upstream.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers {
+            let name = field.name.canonicalName
+            guard !HopByHop.names.contains(name), name != "authorization", !name.hasPrefix("x-switchyard-") else { continue }
+            upstream.headers.add(name: field.name.rawName, value: field.value)
+        }
+        if let authorization = served.resolved.upstreamAuthorization { upstream.headers.replaceOrAdd(name: "authorization", value: authorization) }
+        upstream.headers.replaceOrAdd(name: "x-switchyard-bundle", value: served.resolved.bundle.ref.description)
+        if let revision = served.resolved.bundle.model.revision {
+            upstream.headers.replaceOrAdd(name: "x-switchyard-model-revision", value: revision)
+        }
+        if let body {
+            upstream.headers.replaceOrAdd(name: "content-type", value: "application/json")
+            upstream.body = .bytes(ByteBuffer(string: JSONValue.object(body).canonicalText))
+        }
+        return upstream
+    }
+
+    static func clientHeaders(from upstream: HTTPHeaders) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in upstream where !HopByHop.names.contains(name.lowercased()) {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return fields
+    }
+
+    private func refuse(_ refusal: PoolRefusal, bundle: BundleRef, tenant: String?) -> Response {
+        let key = TelemetryKey(bundle: bundle, tenant: tenant ?? "default", role: .primary)
+        switch refusal {
+        case .saturated:
+            router.telemetry.recordRejected(key, at: Date())
+            var error = OpenAIError(status: .tooManyRequests, message: "every backend of \(bundle) is at its concurrency limit; retry shortly",
+                                    type: "rate_limit_error", code: "pool_saturated")
+            error.headers[.retryAfter] = "1"
+            return error.response
+        case .noHealthyBackend:
+            router.telemetry.record(RequestObservation(key: key, time: Date(), status: 503, latencyMicros: 0, upstreamError: true))
+            return OpenAIError(status: .serviceUnavailable, message: "no healthy, warm backend serves \(bundle)",
+                               type: "server_error", code: "no_healthy_backend").response
+        }
+    }
+
+    private func failUpstream(_ error: Error, endpoint: Endpoint, bundle: BundleRef, tenant: String?, arrival: ContinuousClock.Instant) -> Response {
+        let timedOut = (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
+        // A backend that cannot be reached is taken out until its next health check passes.
+        if !timedOut, !(error is CancellationError), !(error is UpstreamError) {
+            endpoint.healthy.store(false, ordering: .relaxed)
+        }
+        let status: HTTPResponse.Status = timedOut ? .gatewayTimeout : .badGateway
+        router.telemetry.record(RequestObservation(
+            key: TelemetryKey(bundle: bundle, tenant: tenant ?? "default", role: .primary), time: Date(), status: status.code,
+            latencyMicros: (ContinuousClock.now - arrival).microseconds, upstreamError: true, timeout: timedOut))
+        return OpenAIError(status: status, message: timedOut ? "the backend of \(bundle) did not answer in time"
+                               : "the backend of \(bundle) failed: \(error)",
+                           type: "server_error", code: timedOut ? "upstream_timeout" : "upstream_error").response
+    }
+}
+
+extension Duration {
+    var microseconds: Int { Int(components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000) }
+}

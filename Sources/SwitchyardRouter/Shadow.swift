@@ -1,0 +1,51 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+
+extension SwitchyardRouter {
+    /// Sends a sampled copy of a request to the tenant's shadow bundle, off the client's path: the answer is
+    /// read, measured under role `shadow` and discarded. At most `shadowConcurrency` copies run at once;
+    /// beyond that, copies are dropped rather than queued.
+    func mirror(_ body: [String: JSONValue], path: String, kind: EndpointKind, snapshot: RoutingSnapshot, tenant: String?, session: String?) {
+        guard let shadow = snapshot.table.route(forTenant: tenant)?.shadow, shadow.sampleBasisPoints > 0,
+              Int.random(in: 0..<fullWeight) < shadow.sampleBasisPoints, let served = snapshot.bundles[shadow.bundle] else { return }
+        guard shadowsInFlight.wrappingIncrementThenLoad(ordering: .acquiringAndReleasing) <= configuration.shadowConcurrency else {
+            shadowsInFlight.wrappingDecrement(ordering: .acquiringAndReleasing)
+            return
+        }
+        let key = TelemetryKey(bundle: shadow.bundle, tenant: tenant ?? "default", role: .shadow)
+        Task.detached { [self] in
+            defer { shadowsInFlight.wrappingDecrement(ordering: .acquiringAndReleasing) }
+            guard let endpoint = try? served.pool.acquire() else {
+                telemetry.recordRejected(key, at: Date())
+                return
+            }
+            defer { endpoint.release() }
+            var request = HTTPClientRequest(url: endpoint.url + path)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.headers.add(name: "x-switchyard-role", value: "shadow")
+            if let authorization = served.resolved.upstreamAuthorization { request.headers.add(name: "authorization", value: authorization) }
+            request.body = .bytes(ByteBuffer(string: JSONValue.object(served.applier.apply(to: body, kind: kind)).canonicalText))
+            let start = ContinuousClock.now
+            do {
+                let answer = try await UpstreamAnswer.fetch(request, client: client, timeout: configuration.upstreamTimeout, maxBody: configuration.maxAnswerBytes)
+                var scanner = StreamScanner()
+                scanner.feed(answer.firstBytes.readableBytesView)
+                while let chunk = try await answer.nextChunk() { scanner.feed(chunk.readableBytesView) }
+                let summary = answer.isStream ? scanner.summary : AnswerSummary(json: Data(answer.firstBytes.readableBytesView))
+                telemetry.record(RequestObservation(
+                    key: key, time: Date(), status: answer.status, latencyMicros: (ContinuousClock.now - start).microseconds,
+                    ttftMicros: (answer.firstByteAt - start).microseconds, answer: summary,
+                    contract: ContractCheck.check(answer: summary.content, responseFormat: body["response_format"]),
+                    refusal: refusals.isRefusal(summary), upstreamError: answer.status >= 500,
+                    streamBroken: answer.isStream && !summary.sawDone))
+            } catch {
+                telemetry.record(RequestObservation(key: key, time: Date(), status: 502, latencyMicros: (ContinuousClock.now - start).microseconds,
+                                                    upstreamError: true))
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import Atomics
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SwitchyardCore
+
+/// Settings of the data plane.
+public struct RouterConfiguration: Sendable {
+    /// Request bodies above this are refused with 413 before any backend sees them.
+    public var maxBodyBytes = 4 << 20
+    /// Answers above this (non-streaming) fail with 502.
+    public var maxAnswerBytes = 64 << 20
+    /// How long a backend may take to send the head of its answer.
+    public var upstreamTimeout: TimeAmount = .seconds(120)
+    public var healthInterval: Duration = .seconds(1)
+    /// Shadow copies in flight at once; beyond this, copies are dropped.
+    public var shadowConcurrency = 32
+    /// API key → tenant, for clients that do not send `x-switchyard-tenant`.
+    public var tenantKeys: [String: String] = [:]
+    public var refusalMarkers = RefusalDetector.defaultMarkers
+
+    public init() {}
+}
+
+/// The router: the current routing generation, the backends, and the listeners that serve them.
+public final class SwitchyardRouter: Sendable {
+    public let configuration: RouterConfiguration
+    public let telemetry = TelemetryHub()
+    let client: HTTPClient
+    let directory = EndpointDirectory()
+    let pins = SessionPins()
+    let inFlight = InFlightRegistry()
+    let refusals: RefusalDetector
+    let shadowsInFlight = ManagedAtomic(0)
+    private let current = ManagedAtomic(RoutingSnapshot(table: RoutingTable(), bundles: [:]))
+
+    public init(configuration: RouterConfiguration = RouterConfiguration()) {
+        self.configuration = configuration
+        refusals = RefusalDetector(markers: configuration.refusalMarkers)
+        var http = HTTPClient.Configuration()
+        http.redirectConfiguration = .disallow
+        http.decompression = .disabled
+        http.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(2), read: configuration.upstreamTimeout)
+        http.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+    }
+
+    var snapshot: RoutingSnapshot { current.load(ordering: .acquiring) }
+
+    /// The generation in force.
+    public var generation: Int { snapshot.generation }
+
+    /// Installs a new generation atomically and applies its in-flight policy; the outcome says how many
+    /// requests in flight it affected, for the journal.
+    @discardableResult
+    public func install(_ plan: RoutingPlan) -> FlipOutcome {
+        let bundles = plan.bundles.mapValues { resolved in
+            ServedBundle(resolved: resolved, applier: BundleApplier(bundle: resolved.bundle, systemPromptText: resolved.systemPromptText),
+                         pool: directory.pool(for: resolved.pool))
+        }
+        current.store(RoutingSnapshot(table: plan.table, bundles: bundles), ordering: .releasing)
+        return inFlight.flip(to: plan.table, policy: plan.table.inFlightPolicy ?? .finish)
+    }
+
+    /// Checks every backend once; call before opening the listener so the first requests find healthy backends.
+    public func checkHealthNow() async { await healthChecker.checkAll() }
+
+    var healthChecker: HealthChecker { HealthChecker(directory: directory, client: client, interval: configuration.healthInterval) }
+
+    /// The services that make up a running router: health checks, the data plane and the admin listener.
+    /// They stop in reverse order on graceful shutdown: the data plane finishes its requests first.
+    public func services(listen: (host: String, port: Int), admin: (host: String, port: Int),
+                         onRunning: @escaping @Sendable (_ data: Int, _ admin: Int) async -> Void) -> [any Service] {
+        let ports = PortRendezvous(onBoth: onRunning)
+        let data = Application(
+            responder: ProxyResponder(router: self),
+            configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: nil, reuseAddress: true),
+            onServerRunning: { await ports.data($0.localAddress?.port ?? listen.port) },
+            logger: Logger(label: "switchyard.data"))
+        let adminApp = Application(
+            responder: AdminResponder(router: self),
+            configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port), serverName: nil, reuseAddress: true),
+            onServerRunning: { await ports.admin($0.localAddress?.port ?? admin.port) },
+            logger: Logger(label: "switchyard.admin"))
+        return [ClientService(client: client), healthChecker, adminApp, data]
+    }
+
+    /// Requests in flight now, by bundle.
+    public func inFlightByBundle() -> [BundleRef: Int] { inFlight.countByBundle() }
+
+    /// Sessions pinned now, by bundle.
+    public func pinnedSessionsByBundle() -> [BundleRef: Int] { pins.countByBundle() }
+}
+
+/// Shuts the upstream client down last, after the listeners have stopped.
+struct ClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}
+
+/// Calls back once both listeners are bound, with their ports.
+actor PortRendezvous {
+    private var dataPort: Int?
+    private var adminPort: Int?
+    private let onBoth: @Sendable (Int, Int) async -> Void
+
+    init(onBoth: @escaping @Sendable (Int, Int) async -> Void) { self.onBoth = onBoth }
+
+    func data(_ port: Int) async {
+        dataPort = port
+        await fireIfReady()
+    }
+
+    func admin(_ port: Int) async {
+        adminPort = port
+        await fireIfReady()
+    }
+
+    private func fireIfReady() async {
+        if let dataPort, let adminPort { await onBoth(dataPort, adminPort) }
+    }
+}

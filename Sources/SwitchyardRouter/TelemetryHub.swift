@@ -1,0 +1,100 @@
+import Foundation
+import Prometheus
+import Synchronization
+import SwitchyardCore
+
+/// Every telemetry series the router keeps (bundle × tenant × role), and their Prometheus exposition.
+public final class TelemetryHub: Sendable {
+    private let series = Mutex<[TelemetryKey: TelemetrySeries]>([:])
+    private let metrics = Mutex<[TelemetryKey: SeriesMetrics]>([:])
+    let registry = PrometheusCollectorRegistry()
+
+    init() {}
+
+    func record(_ observation: RequestObservation) {
+        series.withLock { $0[observation.key, default: TelemetrySeries()].record(observation) }
+        metrics(for: observation.key).record(observation)
+    }
+
+    func recordRejected(_ key: TelemetryKey, at time: Date) {
+        series.withLock { $0[key, default: TelemetrySeries()].recordRejected(at: time) }
+        metrics(for: key).rejected.increment()
+    }
+
+    /// Counters over the last `seconds` seconds for every series.
+    public func totals(lastSeconds seconds: Int, now: Date = Date()) -> [TelemetryKey: TelemetryCounters] {
+        series.withLock { $0.mapValues { $0.totals(lastSeconds: seconds, now: now) } }
+    }
+
+    /// Latency quantiles over the last `seconds` seconds for every series.
+    public func latency(lastSeconds seconds: Int, now: Date = Date()) -> [TelemetryKey: LatencySummary] {
+        series.withLock { $0.mapValues { $0.latency(lastSeconds: seconds, now: now) } }
+    }
+
+    /// The Prometheus text exposition of every series.
+    public func exposition() -> String { registry.emitToString() }
+
+    private func metrics(for key: TelemetryKey) -> SeriesMetrics {
+        metrics.withLock { known in
+            if let existing = known[key] { return existing }
+            let created = SeriesMetrics(registry: registry, key: key)
+            known[key] = created
+            return created
+        }
+    }
+}
+
+/// The Prometheus metrics of one series, labelled bundle, tenant and role.
+struct SeriesMetrics: Sendable {
+    let requests2xx, requests4xx, requests5xx, rejected, failed, inputTokens, outputTokens, contractFailures, refusals: Counter
+    let cost: Counter
+    let latency, ttft: DurationHistogram
+
+    init(registry: PrometheusCollectorRegistry, key: TelemetryKey) {
+        let labels = [("bundle", key.bundle.description), ("tenant", key.tenant), ("role", key.role.rawValue)]
+        func counter(_ name: String, _ unit: String, _ help: String, extra: [(String, String)] = []) -> Counter {
+            registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "switchyard", metricName: name, unitName: unit, helpText: help),
+                labels: labels + extra)
+        }
+        let requestsHelp = "Requests answered, by status class."
+        requests2xx = counter("requests", "total", requestsHelp, extra: [("code", "2xx")])
+        requests4xx = counter("requests", "total", requestsHelp, extra: [("code", "4xx")])
+        requests5xx = counter("requests", "total", requestsHelp, extra: [("code", "5xx")])
+        rejected = counter("rejected", "total", "Requests refused with 429 because the pool was saturated.")
+        failed = counter("failed", "total", "Requests that failed: 5xx, backend error, timeout or broken stream.")
+        inputTokens = counter("input_tokens", "total", "Prompt tokens reported in usage.")
+        outputTokens = counter("output_tokens", "total", "Completion tokens reported in usage.")
+        contractFailures = counter("contract_failures", "total", "Structured answers that did not parse or validate.")
+        refusals = counter("refusals", "total", "Answers recognised as refusals.")
+        cost = counter("cost", "usd_total", "Cost in US dollars from usage and the bundle's prices.")
+        let buckets: [Duration] = [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                   .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30)]
+        latency = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "switchyard", metricName: "request_duration", unitName: "seconds",
+                                             helpText: "Time from request to the end of the answer."),
+            labels: labels, buckets: buckets)
+        ttft = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "switchyard", metricName: "time_to_first_token", unitName: "seconds",
+                                             helpText: "Time from request to the first byte of the answer."),
+            labels: labels, buckets: buckets)
+    }
+
+    func record(_ observation: RequestObservation) {
+        switch observation.status {
+        case 200..<300: requests2xx.increment()
+        case 400..<500: requests4xx.increment()
+        default: requests5xx.increment()
+        }
+        if observation.failed { failed.increment() }
+        if let answer = observation.answer {
+            inputTokens.increment(by: Int64(answer.inputTokens))
+            outputTokens.increment(by: Int64(answer.outputTokens))
+        }
+        if case .failed = observation.contract { contractFailures.increment() }
+        if observation.refusal { refusals.increment() }
+        if observation.costUSD > 0 { cost.increment(by: observation.costUSD) }
+        latency.record(.microseconds(observation.latencyMicros))
+        if let first = observation.ttftMicros { ttft.record(.microseconds(first)) }
+    }
+}

@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A backend's answer as far as the router has read it before answering the client: the head, and either
+/// the whole body or, for a stream, its first chunk and a reader for the rest.
+/// The reader is used by one task at a time: the upstream task, then the response body writer.
+final class UpstreamAnswer: @unchecked Sendable {
+    let status: Int
+    let headers: HTTPHeaders
+    let isStream: Bool
+    /// The whole body (not a stream) or the first chunk (a stream).
+    let firstBytes: ByteBuffer
+    var rest: HTTPClientResponse.Body.AsyncIterator?
+    let firstByteAt: ContinuousClock.Instant
+
+    init(status: Int, headers: HTTPHeaders, isStream: Bool, firstBytes: ByteBuffer,
+         rest: HTTPClientResponse.Body.AsyncIterator?, firstByteAt: ContinuousClock.Instant) {
+        self.status = status
+        self.headers = headers
+        self.isStream = isStream
+        self.firstBytes = firstBytes
+        self.rest = rest
+        self.firstByteAt = firstByteAt
+    }
+
+    /// Sends `request` and reads until the router can answer: the whole body, or a stream's first chunk.
+    static func fetch(_ request: HTTPClientRequest, client: HTTPClient, timeout: TimeAmount, maxBody: Int) async throws -> UpstreamAnswer {
+        let response = try await client.execute(request, timeout: timeout)
+        let isStream = response.headers.first(name: "content-type")?.contains("text/event-stream") ?? false
+        var iterator = response.body.makeAsyncIterator()
+        if isStream {
+            let first = try await iterator.next() ?? ByteBuffer()
+            return UpstreamAnswer(status: Int(response.status.code), headers: response.headers, isStream: true,
+                                  firstBytes: first, rest: iterator, firstByteAt: .now)
+        }
+        var body = ByteBuffer()
+        var firstByteAt: ContinuousClock.Instant?
+        while var chunk = try await iterator.next() {
+            if firstByteAt == nil { firstByteAt = .now }
+            guard body.readableBytes + chunk.readableBytes <= maxBody else { throw UpstreamError.answerTooLarge(maxBody) }
+            body.writeBuffer(&chunk)
+        }
+        return UpstreamAnswer(status: Int(response.status.code), headers: response.headers, isStream: false,
+                              firstBytes: body, rest: nil, firstByteAt: firstByteAt ?? .now)
+    }
+
+    /// The next chunk of a stream, or nil at its end.
+    func nextChunk() async throws -> ByteBuffer? {
+        guard var iterator = rest else { return nil }
+        defer { rest = iterator }
+        return try await iterator.next()
+    }
+}
+
+/// Ways a backend can fail a request, as the router reports them.
+enum UpstreamError: Error {
+    case answerTooLarge(Int)
+}
+
+/// Headers that describe one hop of a connection and must not be forwarded.
+enum HopByHop {
+    static let names: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
+        "upgrade", "content-length", "host",
+    ]
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchyardCore
+import SwitchyardRouter
+import SwitchyardStore
+
+/// Builds the router's routing plan from the store: the generation in force with every bundle it routes,
+/// their prompts and pools. Upstream API keys are read from the environment variables pools name.
+struct RoutingLoader {
+    let store: SwitchyardStore
+
+    func plan() throws -> RoutingPlan {
+        let table = try store.routing().table
+        var bundles: [BundleRef: ResolvedBundle] = [:]
+        for ref in table.referencedBundles {
+            let record = try store.requireBundle(ref)
+            guard let pool = try store.pool(ref)?.spec else {
+                throw SwitchyardError.failure("\(ref) is routed but has no pool", hint: "switchyard pool set \(ref) … --reason …")
+            }
+            let prompt = try record.bundle.systemPrompt.flatMap { try store.promptText(digest: $0.digest) }
+            let key = pool.apiKeyEnv.flatMap { ProcessInfo.processInfo.environment[$0] }
+            bundles[ref] = ResolvedBundle(bundle: record.bundle, systemPromptText: prompt, pool: pool,
+                                          upstreamAuthorization: key.map { "Bearer \($0)" })
+        }
+        return RoutingPlan(table: table, bundles: bundles)
+    }
+}
+
+/// Watches the store for committed changes (from this process or another) and installs each new
+/// generation within one poll interval. The check is one read of the journal head, off the request path.
+struct RoutingWatcher: Service {
+    let loader: RoutingLoader
+    let router: SwitchyardRouter
+    let interval: Duration
+    let initialHead: Int
+    let logger = Logger(label: "switchyard.routing")
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await watch() }
+    }
+
+    private func watch() async {
+        var seen = initialHead
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard let head = try? loader.store.journalHead()?.seq, head != seen else { continue }
+            do {
+                let outcome = router.install(try loader.plan())
+                seen = head
+                Terminal.announce("generation \(outcome.generation) in force; in flight on removed bundles: \(outcome.affected), reissued: \(outcome.reissued)")
+                await router.checkHealthNow()
+            } catch {
+                logger.error("could not load routing after journal entry \(head): \(error)")
+            }
+        }
+    }
+}

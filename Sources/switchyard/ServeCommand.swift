@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchyardCore
+import SwitchyardManifest
+import SwitchyardRouter
+
+/// `switchyard serve`: the OpenAI-compatible data plane and its admin listener.
+struct ServeCommand: LongRunningCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the OpenAI-compatible router: split, pin, mirror and flip traffic between bundles.",
+        discussion: "The admin listener serves /metrics, /healthz and /status; it never shares a port with the data plane.")
+
+    @OptionGroup var state: StateOptions
+    @Option(name: .long, help: "HOST:PORT of the data plane.") var listen = "127.0.0.1:8080"
+    @Option(name: .long, help: "HOST:PORT of the admin listener (metrics, status).") var admin = "127.0.0.1:9464"
+    @Option(name: .long, help: "YAML map of tenant → API keys, for clients that send no x-switchyard-tenant.") var tenantKeys: String?
+    @Option(name: .long, help: "Largest request body accepted, in bytes.") var maxBody = 4 << 20
+    @Option(name: .long, help: "How long shutdown waits for requests in flight, e.g. 30s.") var drainTimeout = "30s"
+    @Option(name: .long, help: "How often to check the store for a new routing generation, in milliseconds.") var reloadMs = 250
+
+    func runUntilStopped() async throws {
+        let dataAddress = try ListenAddress(parsing: listen, option: "--listen")
+        let adminAddress = try ListenAddress(parsing: admin, option: "--admin")
+        guard dataAddress.port == 0 || dataAddress.port != adminAddress.port || dataAddress.host != adminAddress.host else {
+            throw SwitchyardError.usage("--listen and --admin must differ: the data plane never serves admin endpoints")
+        }
+        let drain = try DurationText.seconds(drainTimeout, field: "--drain-timeout")
+        var configuration = RouterConfiguration()
+        configuration.maxBodyBytes = maxBody
+        configuration.tenantKeys = try tenantKeys.map(TenantKeysManifest.load(path:)) ?? [:]
+        let store = try state.openExisting()
+        let loader = RoutingLoader(store: store)
+        let router = SwitchyardRouter(configuration: configuration)
+        let initialHead = try store.journalHead()?.seq ?? 0
+        let outcome = router.install(try loader.plan())
+        await router.checkHealthNow()
+        let watcher = RoutingWatcher(loader: loader, router: router, interval: .milliseconds(reloadMs), initialHead: initialHead)
+        let services = router.services(listen: (dataAddress.host, dataAddress.port), admin: (adminAddress.host, adminAddress.port)) { data, admin in
+            Terminal.announce("switchyard serving generation \(outcome.generation) on http://\(dataAddress.host):\(data) (admin http://\(adminAddress.host):\(admin))")
+        }
+        var group = ServiceGroupConfiguration(
+            services: [watcher] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "switchyard"))
+        group.maximumGracefulShutdownDuration = .seconds(drain)
+        try await ServiceGroup(configuration: group).run()
+        Terminal.announce("switchyard stopped")
+    }
+}

@@ -1,0 +1,118 @@
+"""A real Switchyard fleet for end-to-end tests: fake backends and `switchyard serve`, as processes on loopback."""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import openai
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("SWITCHYARD_BIN", ROOT / ".build" / "debug" / "switchyard"))
+EXAMPLES = ROOT / "Docs" / "examples"
+VERSIONS = ["1.0.0", "1.1.0", "2.0.0"]
+REVISIONS = {"1.0.0": "a1b2c3d4e5f6", "1.1.0": "a1b2c3d4e5f6", "2.0.0": "9f8e7d6c5b4a"}
+FAST = {"ttft": {"p50_ms": 0.2, "p99_ms": 1}, "tokens_per_second": 100000, "output_tokens": 8,
+        "error_rate": 0, "malformed_rate": 0, "refusal_rate": 0, "stream_break_rate": 0, "max_concurrency": 256}
+
+
+def start(args, pattern, timeout=20):
+    """Starts a process and waits for a line of its stdout matching `pattern`; returns (process, match)."""
+    process = subprocess.Popen([str(BINARY), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + timeout
+    seen = []
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        match = re.search(pattern, line)
+        if match:
+            return process, match
+    process.kill()
+    raise RuntimeError(f"{args[0]} did not start: {''.join(seen)}")
+
+
+class Fleet:
+    """Three bundles of support-assistant, each with one fake backend, behind one router."""
+
+    def __init__(self, max_concurrency=16):
+        self.dir = Path(tempfile.mkdtemp(prefix="switchyard-e2e-"))
+        self.state = self.dir / "state"
+        self.processes = []
+        self.backends = {}
+        self.cli("registry", "add", *[str(EXAMPLES / f"support-assistant-{v}.yaml") for v in VERSIONS])
+        for version in VERSIONS:
+            process, match = start(["fake-backend", "--listen", "127.0.0.1:0", "--model", "acme/support-llm-8b",
+                                    "--revision", REVISIONS[version]], r"listening on (http://\S+)")
+            self.processes.append(process)
+            self.backends[version] = match.group(1)
+            self.set_profile(version, **FAST)
+            pool = self.dir / f"pool-{version}.yaml"
+            pool.write_text(f"bundle: support-assistant@{version}\nendpoints: [{match.group(1)}]\n"
+                            f"replicas: 1\nmax_concurrency: {max_concurrency}\n")
+            self.cli("pool", "apply", str(pool), "--reason", "e2e")
+        self.route("support-assistant@1.0.0=100%")
+        self.serve, match = start(["serve", "--state", str(self.state), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                                   "--reload-ms", "100"], r"on (http://\S+) \(admin (http://\S+)\)")
+        self.processes.append(self.serve)
+        self.url, self.admin = match.group(1), match.group(2)
+
+    def cli(self, *args):
+        result = subprocess.run([str(BINARY), *args, "--state", str(self.state)], capture_output=True, text=True)
+        assert result.returncode == 0, f"switchyard {' '.join(args)}: {result.stderr}"
+        return result.stdout
+
+    def route(self, *weights, extra=()):
+        """Commits a routing change and waits until the router serves it."""
+        out = self.cli("route", "set", *weights, *extra, "--reason", "e2e")
+        generation = int(re.search(r"generation (\d+)", out).group(1))
+        if hasattr(self, "url"):
+            self.wait_for_generation(generation)
+        return generation
+
+    def wait_for_generation(self, generation, timeout=3.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.status()["generation"] >= generation:
+                return time.time()
+            time.sleep(0.02)
+        raise AssertionError(f"generation {generation} not in force after {timeout}s")
+
+    def status(self):
+        return get_json(self.admin + "/status")
+
+    def set_profile(self, version, **fields):
+        request = urllib.request.Request(self.backends[version] + "/control/profile", data=json.dumps(fields).encode(), method="PUT")
+        with urllib.request.urlopen(request) as response:
+            return json.load(response)
+
+    def received(self, version):
+        """The requests a bundle's backend received, oldest first."""
+        return get_json(self.backends[version] + "/control/requests")
+
+    def client(self, tenant=None, **headers):
+        if tenant:
+            headers["x-switchyard-tenant"] = tenant
+        return openai.OpenAI(base_url=self.url + "/v1", api_key="sk-test", max_retries=0, default_headers=headers)
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)

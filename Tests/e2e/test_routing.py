@@ -1,0 +1,177 @@
+"""Splits, stickiness, shadows and flips through a real router."""
+import concurrent.futures
+import json
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import httpx
+import pytest
+
+from fleet import FAST, Fleet, get_json
+
+
+@pytest.fixture(autouse=True)
+def baseline(fleet):
+    for version in fleet.backends:
+        fleet.set_profile(version, **FAST)
+    fleet.route("support-assistant@1.0.0=100%")
+
+
+def ask(http, url, session=None, headers=None, body=None):
+    headers = dict(headers or {})
+    if session:
+        headers["x-session-id"] = session
+    return http.post(url + "/v1/chat/completions", headers=headers,
+                     json=body or {"model": "support-assistant", "messages": [{"role": "user", "content": "hi"}]})
+
+
+def test_a_90_10_split_over_10000_sessions_lands_within_one_point(fleet):
+    fleet.route("support-assistant@1.0.0=90%", "support-assistant@1.1.0=10%")
+    sessions = [f"split-{uuid.uuid4()}" for _ in range(10_000)]
+    with httpx.Client(timeout=30, limits=httpx.Limits(max_connections=16)) as http:
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            bundles = list(pool.map(lambda s: ask(http, fleet.url, s).headers["x-switchyard-bundle"], sessions))
+    share = bundles.count("support-assistant@1.1.0") / len(bundles)
+    assert abs(share - 0.10) <= 0.01, f"{share:.4f} of sessions on the 10% bundle"
+
+
+def test_the_same_session_always_lands_on_the_same_bundle(fleet):
+    fleet.route("support-assistant@1.0.0=50%", "support-assistant@1.1.0=50%")
+    with httpx.Client(timeout=30) as http:
+        for index in range(20):
+            session = f"sticky-{index}-{uuid.uuid4()}"
+            seen = {ask(http, fleet.url, session).headers["x-switchyard-bundle"] for _ in range(10)}
+            assert len(seen) == 1, f"session {session} moved between {seen}"
+
+
+def test_a_pinned_session_stays_through_a_ramp_unless_migrated(fleet):
+    fleet.route("support-assistant@1.0.0=50%", "support-assistant@1.1.0=50%")
+    with httpx.Client(timeout=30) as http:
+        sessions = [f"pin-{i}-{uuid.uuid4()}" for i in range(200)]
+        first = {s: ask(http, fleet.url, s).headers["x-switchyard-bundle"] for s in sessions}
+        fleet.route("support-assistant@1.0.0=10%", "support-assistant@1.1.0=90%")
+        assert all(ask(http, fleet.url, s).headers["x-switchyard-bundle"] == first[s] for s in sessions)
+        fleet.route("support-assistant@1.0.0=10%", "support-assistant@1.1.0=90%", extra=["--migrate-sessions"])
+        moved = [ask(http, fleet.url, s).headers["x-switchyard-bundle"] for s in sessions]
+        assert 0.8 <= moved.count("support-assistant@1.1.0") / len(moved) <= 1.0
+
+
+def test_a_100_percent_shadow_leaves_client_answers_unchanged(fleet):
+    def answers():
+        with httpx.Client(timeout=30) as http:
+            return [(r.status_code, r.json()["choices"][0]["message"]["content"], r.headers["x-switchyard-bundle"])
+                    for r in (ask(http, fleet.url, f"shadow-{i}") for i in range(30))]
+    plain = answers()
+    before = len(fleet.received("2.0.0"))
+    fleet.route("support-assistant@1.0.0=100%", extra=["--shadow", "support-assistant@2.0.0=100%"])
+    shadowed = answers()
+    assert shadowed == plain
+    deadline = time.time() + 5
+    while len(fleet.received("2.0.0")) < before + 30 and time.time() < deadline:
+        time.sleep(0.05)
+    copies = fleet.received("2.0.0")[before:]
+    assert len(copies) == 30
+    assert all(copy["header:x-switchyard-role"] == "shadow" for copy in copies)
+    metrics = urllib.request.urlopen(fleet.admin + "/metrics").read().decode()
+    assert 'switchyard_requests_total{bundle="support-assistant@2.0.0",tenant="default",role="shadow",code="2xx"} 30' in metrics
+
+
+def flip_under_load(fleet, policy):
+    """Sends 12 slow requests to 1.0.0, flips to 1.1.0 while they wait for their first token, returns results."""
+    fleet.set_profile("1.0.0", ttft={"p50_ms": 800, "p99_ms": 800})
+    with httpx.Client(timeout=30, limits=httpx.Limits(max_connections=32)) as http:
+        with concurrent.futures.ThreadPoolExecutor(12) as pool:
+            futures = [pool.submit(ask, http, fleet.url, f"flip-{policy}-{i}-{uuid.uuid4()}") for i in range(12)]
+            time.sleep(0.3)
+            fleet.route("support-assistant@1.1.0=100%", extra=["--in-flight", policy])
+            return [f.result() for f in futures]
+
+
+def test_a_flip_with_reissue_moves_waiting_requests_without_a_client_error(fleet):
+    results = flip_under_load(fleet, "reissue")
+    assert [r.status_code for r in results] == [200] * 12
+    assert {r.headers["x-switchyard-bundle"] for r in results} == {"support-assistant@1.1.0"}
+
+
+def test_a_flip_with_finish_lets_requests_complete_on_the_old_bundle(fleet):
+    results = flip_under_load(fleet, "finish")
+    assert [r.status_code for r in results] == [200] * 12
+    assert {r.headers["x-switchyard-bundle"] for r in results} == {"support-assistant@1.0.0"}
+
+
+def test_a_route_set_from_another_process_takes_effect_within_one_second(fleet):
+    start = time.time()
+    out = fleet.cli("route", "set", "support-assistant@2.0.0=100%", "--reason", "e2e")
+    generation = int(out.split("generation ")[1].split()[0])
+    with httpx.Client(timeout=5) as http:
+        while True:
+            response = ask(http, fleet.url, str(uuid.uuid4()))
+            if int(response.headers["x-switchyard-generation"]) >= generation:
+                break
+            assert time.time() - start < 1.0, "the new generation was not in force within 1 s"
+    assert response.headers["x-switchyard-bundle"] == "support-assistant@2.0.0"
+    assert time.time() - start < 1.0
+
+
+BAD_REQUESTS = {
+    "malformed JSON": (b'{"model": "support-assistant", "messages": [', 400),
+    "unknown model": (b'{"model": "gpt-9", "messages": []}', 404),
+    "invalid UTF-8": (b'{"model": "support-assistant", "messages": [{"role": "user", "content": "\xff\xfe"}]}', 400),
+    "not an object": (b'[1, 2, 3]', 400),
+    "no model": (b'{"messages": []}', 400),
+    "over the body limit": (None, 413),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_REQUESTS))
+def test_bad_requests_get_a_clear_4xx_and_never_reach_a_backend(fleet, case):
+    body, status = BAD_REQUESTS[case]
+    if body is None:
+        body = b'{"model": "support-assistant", "pad": "' + b"a" * (5 << 20) + b'"}'
+    before = len(fleet.received("1.0.0"))
+    response = httpx.post(fleet.url + "/v1/chat/completions", content=body, headers={"content-type": "application/json"}, timeout=30)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["message"] and error["type"] == "invalid_request_error"
+    assert len(fleet.received("1.0.0")) == before
+
+
+def test_metrics_and_status_are_only_on_the_admin_listener(fleet):
+    assert httpx.get(fleet.url + "/metrics").status_code == 404
+    assert httpx.get(fleet.url + "/status").status_code == 404
+    assert "# TYPE switchyard_requests_total counter" in httpx.get(fleet.admin + "/metrics").text
+    assert get_json(fleet.admin + "/status")["generation"] >= 1
+
+
+def test_a_saturated_pool_answers_429_with_retry_after():
+    fleet = Fleet(max_concurrency=1)
+    try:
+        fleet.set_profile("1.0.0", ttft={"p50_ms": 500, "p99_ms": 500})
+        with httpx.Client(timeout=30) as http, concurrent.futures.ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(lambda i: ask(http, fleet.url, f"sat-{i}"), range(4)))
+        statuses = sorted(r.status_code for r in results)
+        assert statuses[0] == 200 and statuses[-1] == 429
+        refused = next(r for r in results if r.status_code == 429)
+        assert refused.headers["retry-after"] == "1"
+        assert refused.json()["error"]["code"] == "pool_saturated"
+    finally:
+        fleet.stop()
+
+
+def test_sigterm_lets_requests_in_flight_finish():
+    fleet = Fleet()
+    try:
+        fleet.set_profile("1.0.0", ttft={"p50_ms": 1000, "p99_ms": 1000})
+        with httpx.Client(timeout=30) as http, concurrent.futures.ThreadPoolExecutor(2) as pool:
+            slow = pool.submit(ask, http, fleet.url, "draining")
+            time.sleep(0.3)
+            fleet.serve.send_signal(signal.SIGTERM)
+            assert slow.result().status_code == 200
+        assert fleet.serve.wait(timeout=10) == 0
+        assert "switchyard stopped" in fleet.serve.stdout.read()
+    finally:
+        fleet.stop()
