@@ -1,0 +1,101 @@
+import Foundation
+import SwitchyardCore
+import Testing
+@testable import SwitchyardRouter
+
+@Suite struct BackendPoolTests {
+    func pool(_ urls: [String], replicas: Int = 2, concurrency: Int = 1) -> (BackendPool, EndpointDirectory) {
+        let directory = EndpointDirectory()
+        let spec = PoolSpec(bundle: try! BundleRef(parsing: "app@1"), endpoints: urls, replicas: replicas, maxConcurrency: concurrency)
+        let pool = directory.pool(for: spec)
+        pool.endpoints.forEach { $0.healthy.store(true, ordering: .relaxed) }
+        return (pool, directory)
+    }
+
+    @Test func picksTheLeastBusyHealthyBackendThenRefusesWhenFull() throws {
+        let (pool, _) = pool(["http://a", "http://b"])
+        let first = try pool.acquire()
+        let second = try pool.acquire()
+        #expect(first.url != second.url)
+        #expect { try pool.acquire() } throws: { ($0 as? PoolRefusal) == .saturated }
+        first.release()
+        #expect(try pool.acquire().url == first.url)
+    }
+
+    @Test func unhealthyBackendsGetNothing() throws {
+        let (pool, _) = pool(["http://a", "http://b"])
+        pool.endpoints[0].healthy.store(false, ordering: .relaxed)
+        #expect(try pool.acquire().url == "http://b")
+        pool.endpoints[1].healthy.store(false, ordering: .relaxed)
+        #expect { try pool.acquire() } throws: { ($0 as? PoolRefusal) == .noHealthyBackend }
+    }
+
+    @Test func aBackendSharedByTwoBundlesIsOneEndpoint() {
+        let directory = EndpointDirectory()
+        let one = directory.pool(for: PoolSpec(bundle: try! BundleRef(parsing: "app@1"), endpoints: ["http://a/"], replicas: 1, maxConcurrency: 4))
+        let two = directory.pool(for: PoolSpec(bundle: try! BundleRef(parsing: "app@2"), endpoints: ["http://a"], replicas: 2, maxConcurrency: 4))
+        #expect(one.endpoints[0] === two.endpoints[0])
+        #expect(two.endpoints[0].limit.load(ordering: .relaxed) == 8)
+        #expect(directory.all.count == 1)
+    }
+
+    @Test func concurrentAcquiresNeverExceedTheLimit() async {
+        let (pool, _) = pool(["http://a"], replicas: 1, concurrency: 10)
+        let granted = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<100 { group.addTask { (try? pool.acquire()) != nil } }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(granted == 10)
+        #expect(pool.outstanding == 10)
+    }
+}
+
+@Suite struct InFlightRegistryTests {
+    let a = try! BundleRef(parsing: "app@1"), b = try! BundleRef(parsing: "app@2")
+
+    func table(_ bundle: BundleRef, generation: Int = 2) -> RoutingTable {
+        RoutingTable(generation: generation, routes: ["*": TenantRoute(weights: [.init(bundle: bundle, basisPoints: fullWeight)])])
+    }
+
+    @Test func reissueCancelsOnlyRequestsThatHaveNotStartedAnswering() {
+        let registry = InFlightRegistry()
+        let waiting = InFlightTicket(tenant: "*", bundle: a, generation: 1)
+        let streaming = InFlightTicket(tenant: "*", bundle: a, generation: 1)
+        let elsewhere = InFlightTicket(tenant: "*", bundle: b, generation: 1)
+        let cancelled = CancelCounter()
+        waiting.attach { cancelled.hit() }
+        #expect(streaming.markStarted())
+        [waiting, streaming, elsewhere].forEach(registry.register)
+        let outcome = registry.flip(to: table(b), policy: .reissue)
+        #expect(outcome == FlipOutcome(generation: 2, affected: 2, reissued: 1))
+        #expect(cancelled.count == 1)
+        #expect(waiting.reissueRequested && !waiting.markStarted())
+        #expect(!streaming.reissueRequested)
+    }
+
+    @Test func finishCountsButTouchesNothing() {
+        let registry = InFlightRegistry()
+        let ticket = InFlightTicket(tenant: "acme", bundle: a, generation: 1)
+        registry.register(ticket)
+        #expect(registry.flip(to: table(b), policy: .finish) == FlipOutcome(generation: 2, affected: 1, reissued: 0))
+        #expect(!ticket.reissueRequested)
+        registry.remove(ticket)
+        #expect(registry.count == 0)
+    }
+
+    @Test func aReissueAskedBeforeTheUpstreamCallStartsCancelsItOnAttach() {
+        let ticket = InFlightTicket(tenant: "*", bundle: a, generation: 1)
+        #expect(ticket.requestReissue())
+        let cancelled = CancelCounter()
+        ticket.attach { cancelled.hit() }
+        #expect(cancelled.count == 1)
+    }
+}
+
+/// Counts calls from any thread.
+final class CancelCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hits = 0
+    func hit() { lock.withLock { hits += 1 } }
+    var count: Int { lock.withLock { hits } }
+}
