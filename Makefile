@@ -4,7 +4,7 @@ BIN := .build/debug/switchyard
 DEMO_STATE ?= .demo-state
 EXAMPLES := Docs/examples
 
-.PHONY: deps build test run demo-state clean
+.PHONY: deps build test run demo-state bench-router clean
 
 deps:
 	@bash .ci/install-deps
@@ -30,6 +30,11 @@ demo-state:
 	@$(BIN) route set --state $(DEMO_STATE) support-assistant@1.0.0=90% support-assistant@1.1.0=10% --reason "demo: canary 1.1.0 at 10%"
 	@$(BIN) route set --state $(DEMO_STATE) --tenant acme support-assistant@1.0.0=100% --shadow support-assistant@2.0.0=5% --reason "demo: shadow 2.0.0 on acme"
 	@echo
+
+# Router overhead against nginx on this machine (see Docs/benchmarks.md). BENCH_SECONDS=10 per run.
+bench-router: deps
+	$(SWIFT) build -c release --product switchyard
+	python3 Tests/Benchmarks/router_bench.py
 
 clean:
 	rm -rf .build $(DEMO_STATE)

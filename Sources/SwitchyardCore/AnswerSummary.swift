@@ -15,7 +15,7 @@ public struct AnswerSummary: Hashable, Sendable {
 
     /// Reads a complete (non-streaming) JSON answer.
     public init(json body: Data) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: body) else { return }
+        guard let value = try? JSONValue(parsing: body) else { return }
         absorb(value, streaming: false)
     }
 
@@ -62,7 +62,7 @@ public struct StreamScanner: Sendable {
         let payload = text.dropFirst(5).drop { $0 == " " }
         if payload == "[DONE]" {
             summary.sawDone = true
-        } else if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)) {
+        } else if let value = try? JSONValue(parsing: payload.utf8) {
             summary.absorb(value, streaming: true)
         }
     }

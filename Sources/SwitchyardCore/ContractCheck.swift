@@ -14,7 +14,7 @@ public enum ContractCheck {
         guard case .string(let type)? = responseFormat?["type"], type == "json_object" || type == "json_schema" else {
             return .notApplicable
         }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(answer.utf8)) else {
+        guard let value = try? JSONValue(parsing: answer.utf8) else {
             return .failed("the answer is not valid JSON")
         }
         guard type == "json_schema", let schema = responseFormat?["json_schema"]?["schema"] else {

@@ -18,7 +18,12 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Parses JSON text.
     public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONParser.parse(Array(text.utf8))
+    }
+
+    /// Parses JSON from UTF-8 bytes; invalid UTF-8 inside strings is an error, not replaced.
+    public init(parsing bytes: some Sequence<UInt8>) throws {
+        self = try JSONParser.parse(Array(bytes))
     }
 
     /// Decodes this value into a `Decodable` type.

@@ -96,11 +96,11 @@ struct AnswerGenerator {
         }
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer { onFinish() }
-            try await Task.sleep(for: .milliseconds(Int(plan.ttftMs)))
+            try await FakeHTTP.pause(milliseconds: plan.ttftMs)
             for (index, chunk) in chunks.enumerated() {
                 if plan.breakStream && index == chunks.count / 2 { throw StreamBroken() }
                 try await writer.write(ByteBuffer(string: "data: \(chunk.canonicalText)\n\n"))
-                try await Task.sleep(for: .seconds(plan.tokenInterval))
+                try await FakeHTTP.pause(milliseconds: plan.tokenInterval * 1000)
             }
             try await writer.write(ByteBuffer(string: "data: \(closing.canonicalText)\n\n"))
             if let usage { try await writer.write(ByteBuffer(string: "data: \(usage.canonicalText)\n\n")) }

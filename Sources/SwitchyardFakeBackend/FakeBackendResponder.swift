@@ -44,7 +44,7 @@ struct FakeBackendResponder: HTTPResponder {
     private func answer(_ request: Request, path: String) async throws -> Response {
         let body = try await FakeHTTP.body(request)
         var seen: [String: JSONValue] = ["path": .string(path), "body": body]
-        for field in request.headers where field.name.canonicalName.hasPrefix("x-") {
+        for field in request.headers where field.name.canonicalName.hasPrefix("x-") || field.name == .authorization {
             seen["header:" + field.name.canonicalName] = .string(field.value)
         }
         backend.remember(.object(seen))
@@ -61,9 +61,9 @@ struct FakeBackendResponder: HTTPResponder {
             return generator.streamingResponse { [backend] in backend.leave() }
         }
         defer { backend.leave() }
-        try await Task.sleep(for: .milliseconds(Int(plan.ttftMs)))
+        try await FakeHTTP.pause(milliseconds: plan.ttftMs)
         if plan.fail { return FakeHTTP.error(.internalServerError, "injected backend error", type: "server_error") }
-        try await Task.sleep(for: .seconds(plan.tokenInterval * Double(plan.tokens)))
+        try await FakeHTTP.pause(milliseconds: plan.tokenInterval * Double(plan.tokens) * 1000)
         return FakeHTTP.json(generator.completeAnswer(), headers: [FakeHTTP.backendHeader: backend.name])
     }
 }
@@ -72,6 +72,12 @@ struct FakeBackendResponder: HTTPResponder {
 enum FakeHTTP {
     static let backendHeader = HTTPField.Name("x-fake-backend")!
     static let maxBody = 4 << 20
+
+    /// Sleeps, unless the pause is too short to matter (a zero-latency profile must not pay for a timer).
+    static func pause(milliseconds: Double) async throws {
+        guard milliseconds >= 0.05 else { return }
+        try await Task.sleep(for: .microseconds(Int(milliseconds * 1000)))
+    }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: [HTTPField.Name: String] = [:]) -> Response {
         var fields = HTTPFields()
@@ -93,7 +99,7 @@ enum FakeHTTP {
     static func body(_ request: Request) async throws -> JSONValue {
         let buffer = try await request.body.collect(upTo: maxBody)
         guard buffer.readableBytes > 0 else { return .object([:]) }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
+        guard let value = try? JSONValue(parsing: buffer.readableBytesView) else {
             throw FakeBackendError.badRequest("the body is not valid JSON")
         }
         return value

@@ -36,11 +36,16 @@ struct AnswerContext: Sendable {
     let arrival: ContinuousClock.Instant
     let completion: Completion
 
-    /// Records a complete (non-streaming) answer.
-    func finish(answer: UpstreamAnswer) {
+    /// A complete (non-streaming) answer: the backend slot is free at once; the answer is inspected
+    /// after its bytes are on their way to the client, so measuring it adds nothing to the client's latency.
+    func wholeBody(_ answer: UpstreamAnswer) -> ResponseBody {
         completion.finish()
-        let summary = AnswerSummary(json: Data(answer.firstBytes.readableBytesView))
-        record(status: answer.status, summary: summary, firstByteAt: answer.firstByteAt, streamBroken: false)
+        return ResponseBody(contentLength: answer.firstBytes.readableBytes) { writer in
+            try await writer.write(answer.firstBytes)
+            try await writer.finish(nil)
+            record(status: answer.status, summary: AnswerSummary(json: Data(answer.firstBytes.readableBytesView)),
+                   firstByteAt: answer.firstByteAt, streamBroken: false)
+        }
     }
 
     /// Streams the rest of the answer as it arrives. If the backend breaks off, the client gets an in-band

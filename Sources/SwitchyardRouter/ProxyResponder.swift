@@ -86,8 +86,7 @@ struct ProxyResponder: HTTPResponder {
             if answer.isStream {
                 return Response(status: .init(code: answer.status), headers: headers, body: context.streamBody(answer))
             }
-            context.finish(answer: answer)
-            return Response(status: .init(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: answer.firstBytes))
+            return Response(status: .init(code: answer.status), headers: headers, body: context.wholeBody(answer))
         }
         throw OpenAIError(status: .serviceUnavailable, message: "the request was moved twice by routing changes; retry it",
                           type: "server_error", code: "rerouted")
@@ -148,11 +147,10 @@ struct ProxyResponder: HTTPResponder {
 
     static func parseBody(_ raw: ByteBuffer) throws -> [String: JSONValue]? {
         guard raw.readableBytes > 0 else { return nil }
-        let bytes = Data(raw.readableBytesView)
-        guard String(data: bytes, encoding: .utf8) != nil else {
+        guard String(validating: raw.readableBytesView, as: UTF8.self) != nil else {
             throw OpenAIError.invalidRequest("the request body is not valid UTF-8", code: "invalid_utf8")
         }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: bytes) else {
+        guard let value = try? JSONValue(parsing: raw.readableBytesView) else {
             throw OpenAIError.invalidRequest("the request body is not valid JSON", code: "invalid_json")
         }
         guard case .object(let fields) = value else {

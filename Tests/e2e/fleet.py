@@ -21,9 +21,9 @@ FAST = {"ttft": {"p50_ms": 0.2, "p99_ms": 1}, "tokens_per_second": 100000, "outp
         "error_rate": 0, "malformed_rate": 0, "refusal_rate": 0, "stream_break_rate": 0, "max_concurrency": 256}
 
 
-def start(args, pattern, timeout=20):
+def start(args, pattern, timeout=20, binary=BINARY):
     """Starts a process and waits for a line of its stdout matching `pattern`; returns (process, match)."""
-    process = subprocess.Popen([str(BINARY), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen([str(binary), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + timeout
     seen = []
     while time.time() < deadline:
@@ -58,8 +58,10 @@ class Fleet:
                             f"replicas: 1\nmax_concurrency: {max_concurrency}\n")
             self.cli("pool", "apply", str(pool), "--reason", "e2e")
         self.route("support-assistant@1.0.0=100%")
+        keys = self.dir / "tenant-keys.yaml"
+        keys.write_text("acme: [sk-acme-1, sk-acme-2]\nglobex: [sk-globex]\n")
         self.serve, match = start(["serve", "--state", str(self.state), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-                                   "--reload-ms", "100"], r"on (http://\S+) \(admin (http://\S+)\)")
+                                   "--reload-ms", "100", "--tenant-keys", str(keys)], r"on (http://\S+) \(admin (http://\S+)\)")
         self.processes.append(self.serve)
         self.url, self.admin = match.group(1), match.group(2)
 
@@ -96,10 +98,10 @@ class Fleet:
         """The requests a bundle's backend received, oldest first."""
         return get_json(self.backends[version] + "/control/requests")
 
-    def client(self, tenant=None, **headers):
+    def client(self, tenant=None, api_key="sk-test", **headers):
         if tenant:
             headers["x-switchyard-tenant"] = tenant
-        return openai.OpenAI(base_url=self.url + "/v1", api_key="sk-test", max_retries=0, default_headers=headers)
+        return openai.OpenAI(base_url=self.url + "/v1", api_key=api_key, max_retries=0, default_headers=headers)
 
     def stop(self):
         for process in self.processes:

@@ -102,3 +102,16 @@ def test_tenants_get_their_own_route(fleet):
     assert acme.headers["x-switchyard-bundle"] == "support-assistant@2.0.0"
     assert other.headers["x-switchyard-bundle"] == "support-assistant@1.0.0"
     fleet.cli("route", "unset", "--tenant", "acme", "--reason", "e2e")
+
+
+def test_an_api_key_identifies_its_tenant(fleet):
+    fleet.route("--tenant", "acme", "support-assistant@2.0.0=100%")
+    by_key = fleet.client(api_key="sk-acme-2").chat.completions.with_raw_response.create(
+        model="support-assistant", messages=[{"role": "user", "content": "x"}])
+    unknown_key = fleet.client(api_key="sk-nobody").chat.completions.with_raw_response.create(
+        model="support-assistant", messages=[{"role": "user", "content": "x"}])
+    assert by_key.headers["x-switchyard-bundle"] == "support-assistant@2.0.0"
+    assert unknown_key.headers["x-switchyard-bundle"] == "support-assistant@1.0.0"
+    sent = fleet.received("2.0.0")[-1]
+    assert "header:authorization" not in sent, "the client's key never reaches the backend"
+    fleet.cli("route", "unset", "--tenant", "acme", "--reason", "e2e")

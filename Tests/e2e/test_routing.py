@@ -175,3 +175,17 @@ def test_sigterm_lets_requests_in_flight_finish():
         assert "switchyard stopped" in fleet.serve.stdout.read()
     finally:
         fleet.stop()
+
+
+def test_a_cold_backend_gets_no_traffic_until_it_is_warm(fleet):
+    fleet.set_profile("1.0.0", cold_start_seconds=2)
+    time.sleep(1.3)
+    with httpx.Client(timeout=10) as http:
+        cold = ask(http, fleet.url, "cold")
+        assert cold.status_code == 503
+        assert cold.json()["error"]["type"] == "server_error"
+        deadline = time.time() + 6
+        while ask(http, fleet.url, "cold").status_code != 200:
+            assert time.time() < deadline, "the backend never became warm"
+            time.sleep(0.2)
+    assert fleet.status()["endpoints"][0]["healthy"] is True

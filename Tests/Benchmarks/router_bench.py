@@ -1,0 +1,138 @@
+"""make bench-router: router overhead against nginx, measured in one run on one machine.
+
+The same wrk load (a small chat completion) goes to a fake backend directly, through nginx proxy_pass with
+upstream keepalive, and through `switchyard serve`, sequentially (1 connection) and at 32 connections.
+Added latency is each proxy's latency minus the direct latency in the same mode. Ratios, not absolute
+figures, are what to compare across machines.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from fleet import EXAMPLES, start  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = ROOT / ".build" / "release" / "switchyard"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+BODY = '{"model":"support-assistant","messages":[{"role":"user","content":"hi"}],"max_tokens":8}'
+MODES = [("sequential", 1, 1), ("32 connections", 32, 2)]
+LITELLM_MEDIAN_OVERHEAD_MS = 2.0  # the low end of LiteLLM's published 2-12 ms median proxy overhead
+
+
+def ensure_tools():
+    missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool) and not Path("/usr/sbin/" + tool).exists()]
+    if missing:
+        print(f"installing {' '.join(missing)} from Debian", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *(["nginx-light"] if "nginx" in missing else []),
+                        *(["wrk"] if "wrk" in missing else [])], check=True, stdout=subprocess.DEVNULL)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(state, *args):
+    subprocess.run([str(BINARY), *args, "--state", str(state)], check=True, stdout=subprocess.DEVNULL)
+
+
+def wrk(url, connections, threads, script):
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{SECONDS}s", "--latency", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    def micros(label):
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 1, "ms": 1000, "s": 1_000_000}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"p50": micros("50"), "p99": micros("99"), "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def main():
+    ensure_tools()
+    if not BINARY.exists():
+        sys.exit(f"{BINARY} is missing: run `swift build -c release --product switchyard` first (make bench-router does)")
+    work = Path(tempfile.mkdtemp(prefix="switchyard-bench-"))
+    processes = []
+    try:
+        backend_port = free_port()
+        backend, _ = start(["fake-backend", "--listen", f"127.0.0.1:{backend_port}", "--model", "acme/support-llm-8b",
+                            "--revision", "a1b2c3d4e5f6"], r"listening on", binary=BINARY)
+        processes.append(backend)
+        subprocess.run(["curl", "-s", "-X", "PUT", f"http://127.0.0.1:{backend_port}/control/profile", "-d",
+                        '{"ttft":{"p50_ms":0,"p99_ms":0},"tokens_per_second":1000000000,"output_tokens":8,"max_concurrency":4096}'],
+                       check=True, stdout=subprocess.DEVNULL)
+        state = work / "state"
+        cli(state, "registry", "add", str(EXAMPLES / "support-assistant-1.0.0.yaml"))
+        pool = work / "pool.yaml"
+        pool.write_text(f"bundle: support-assistant@1.0.0\nendpoints: [http://127.0.0.1:{backend_port}]\nreplicas: 1\nmax_concurrency: 4096\n")
+        cli(state, "pool", "apply", str(pool), "--reason", "bench")
+        cli(state, "route", "set", "support-assistant@1.0.0=100%", "--reason", "bench")
+        router, match = start(["serve", "--state", str(state), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"],
+                              r"on (http://\S+) \(admin", binary=BINARY)
+        processes.append(router)
+        nginx_port = free_port()
+        conf = work / "nginx.conf"
+        conf.write_text(f"""
+worker_processes auto; daemon off; pid {work}/nginx.pid; error_log {work}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  upstream backend {{ server 127.0.0.1:{backend_port}; keepalive 128; }}
+  server {{
+    listen 127.0.0.1:{nginx_port};
+    location / {{ proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }}
+  }}
+}}
+""")
+        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(nginx)
+        time.sleep(1)
+        script = work / "post.lua"
+        script.write_text(f"wrk.method = 'POST'\nwrk.body = '{BODY}'\nwrk.headers['Content-Type'] = 'application/json'\n")
+        targets = {"direct": f"http://127.0.0.1:{backend_port}/v1/chat/completions",
+                   "nginx": f"http://127.0.0.1:{nginx_port}/v1/chat/completions",
+                   "switchyard": match.group(1) + "/v1/chat/completions"}
+        for target in targets.values():  # warm connections and code paths
+            wrk_warm = subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "2s", "-s", str(script), target], capture_output=True)
+            assert wrk_warm.returncode == 0
+        results = {(name, mode): wrk(url, conns, threads, script) for mode, conns, threads in MODES for name, url in targets.items()}
+        report(results)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=15)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results):
+    print(f"\nrouter overhead, {SECONDS}s per run, wrk on the same {os.cpu_count()}-core machine (microseconds)\n")
+    print(f"{'mode':<16}{'target':<12}{'p50':>9}{'p99':>9}{'added p50':>11}{'added p99':>11}{'req/s':>10}{'non-2xx':>9}")
+    for mode, _, _ in MODES:
+        direct = results[("direct", mode)]
+        for name in ("direct", "nginx", "switchyard"):
+            r = results[(name, mode)]
+            added = "" if name == "direct" else f"{r['p50'] - direct['p50']:>11.0f}{r['p99'] - direct['p99']:>11.0f}"
+            print(f"{mode:<16}{name:<12}{r['p50']:>9.0f}{r['p99']:>9.0f}{added or ' ' * 22}{r['rps']:>10.0f}{r['non2xx']:>9}")
+    print()
+    for mode, _, _ in MODES:
+        direct, nginx, ours = results[("direct", mode)], results[("nginx", mode)], results[("switchyard", mode)]
+        added_ours = max(ours["p50"] - direct["p50"], 1.0)
+        added_nginx = max(nginx["p50"] - direct["p50"], 1.0)
+        print(f"{mode}: added p50 switchyard/nginx = {added_ours / added_nginx:.2f} (target <= 1.5); "
+              f"throughput switchyard/nginx = {ours['rps'] / nginx['rps']:.2f} (target >= 0.7); "
+              f"LiteLLM's 2 ms median / our added p50 = {LITELLM_MEDIAN_OVERHEAD_MS * 1000 / added_ours:.1f}x (target >= 10)")
+    ours32, direct32 = results[("switchyard", "32 connections")], results[("direct", "32 connections")]
+    print(f"32 connections: added p99 = {(ours32['p99'] - direct32['p99']) / 1000:.2f} ms (target <= 1 ms)")
+
+
+if __name__ == "__main__":
+    main()
