@@ -78,10 +78,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
-        .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest"]),
+        .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport"),
+        .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest", "SwitchyardTestSupport"]),
         .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore"]),
         .testTarget(name: "SwitchyardRouterTests", dependencies: ["SwitchyardRouter", "SwitchyardFakeBackend"]),
-        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
+        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard", "SwitchyardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -95,6 +95,14 @@ struct JSONParser {
 
     private mutating func string() throws(Failure) -> String {
         index += 1
+        // Most strings have no escapes: validate and take them whole.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw fail("invalid UTF-8") }
+            index = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         var start = index
         func flush(_ end: Int) throws(Failure) {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardTestSupport
 import Testing
 
 @Suite struct RegistryCLITests {
@@ -122,5 +123,22 @@ import Testing
         #expect(unknown.stderr.contains("registered versions of support-assistant: 1.0.0, 1.1.0, 2.0.0"))
         #expect(try cli.run("registry", "show", "not-a-ref").code == 2)
         #expect(try cli.run("registry", "frobnicate").code == 2)
+    }
+}
+
+/// Every malformed manifest, through the real CLI against a populated store: a clear error naming the
+/// file and line, exit 1, and nothing changed.
+@Suite struct MalformedManifestCLITests {
+    @Test(arguments: malformedCases)
+    func aMalformedManifestChangesNothing(_ malformed: MalformedCase) throws {
+        let cli = CLIHarness()
+        try cli.seedExamples()
+        let before = try cli.run("status", "--json").stdout
+        let path = try cli.write("bad.yaml", malformed.text.replacingOccurrences(of: "name: app\n", with: "name: support-assistant\n"))
+        let result = try cli.run("registry", "add", path)
+        #expect(result.code == 1, "\(malformed.name): \(result.stderr)")
+        #expect(result.stderr.contains("bad.yaml:\(malformed.line):"), "\(malformed.name): \(result.stderr)")
+        #expect(result.stderr.contains("nothing was changed"))
+        #expect(try cli.run("status", "--json").stdout == before)
     }
 }
