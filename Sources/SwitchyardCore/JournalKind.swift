@@ -6,4 +6,6 @@ public enum JournalKind {
     public static let bundleArchived = "bundle.archived"
     public static let poolSet = "pool.set"
     public static let routeSet = "route.set"
+    public static let freezeDeclared = "freeze.declared"
+    public static let freezeLifted = "freeze.lifted"
 }

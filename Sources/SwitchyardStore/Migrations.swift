@@ -74,6 +74,21 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2: incident freezes") { db in
+            try db.execute(sql: """
+                CREATE TABLE freezes (
+                    id INTEGER PRIMARY KEY,
+                    scope TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    since TEXT NOT NULL,
+                    expires TEXT,
+                    lifted_at TEXT,
+                    lifted_by TEXT,
+                    journal_seq INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

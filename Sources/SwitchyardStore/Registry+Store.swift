@@ -125,17 +125,23 @@ extension SwitchyardStore {
         try read { db in try String.fetchOne(db, sql: "SELECT text FROM prompts WHERE digest = ?", arguments: [digest]) }
     }
 
-    /// Moves a bundle to another stage, within the stage rules.
+    /// Moves a bundle to another stage, within the stage rules and the freezes in force. An override of a
+    /// freeze is journaled as such.
     @discardableResult
-    public func setStage(_ ref: BundleRef, to stage: Stage, actor: String, reason: String) throws -> BundleRecord {
+    public func setStage(_ ref: BundleRef, to stage: Stage, actor: String, reason: String, overrideFreeze: Bool = false) throws -> BundleRecord {
         try write { db, time in
             let record = try Self.requireBundle(ref, in: db)
             try record.stage.checkTransition(to: stage, of: ref)
+            let freezes = try Self.activeFreezes(at: Timestamp.parse(time)!, in: db).map(\.freeze)
+            let overridden = FreezeGuard.blocking(.stageChange(bundleName: ref.name, to: stage), freezes: freezes, at: Timestamp.parse(time)!)
+            try FreezeGuard.check(.stageChange(bundleName: ref.name, to: stage), freezes: freezes, at: Timestamp.parse(time)!,
+                                  overrideReason: overrideFreeze ? reason : nil)
             try db.execute(sql: "UPDATE bundles SET stage = ? WHERE name = ? AND version = ?",
                            arguments: [stage.rawValue, ref.name, ref.version])
+            var payload: [String: JSONValue] = ["from": .string(record.stage.rawValue), "to": .string(stage.rawValue)]
+            if let overridden { payload["freeze_overridden"] = .string("\(overridden.scope) by \(overridden.actor): \(overridden.reason)") }
             try Self.append(JournalDraft(actor: actor, kind: JournalKind.bundleStage, subject: ref.description, reason: reason,
-                                         payload: ["from": .string(record.stage.rawValue), "to": .string(stage.rawValue)]),
-                            time: time, in: db)
+                                         payload: .object(payload)), time: time, in: db)
             return try Self.requireBundle(ref, in: db)
         }
     }

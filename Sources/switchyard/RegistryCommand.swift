@@ -222,13 +222,14 @@ struct RegistryStage: ParsableCommand {
     @OptionGroup var state: StateOptions
     @Argument(help: "NAME@VERSION") var bundle: String
     @Argument(help: "candidate, staging, production or archived") var stage: String
+    @Flag(name: .long, help: "Act despite a freeze; the override is journaled with your reason.") var overrideFreeze = false
     @OptionGroup var reason: ReasonOption
 
     func run() throws {
         let ref = try BundleRef(parsing: bundle)
         let target = try Stage(parsing: stage)
         let why = try reason.require()
-        let record = try state.openExisting().setStage(ref, to: target, actor: OperatorIdentity.current, reason: why)
+        let record = try state.openExisting().setStage(ref, to: target, actor: OperatorIdentity.current, reason: why, overrideFreeze: overrideFreeze)
         print("\(record.ref) is now in stage \(record.stage.rawValue)")
     }
 }

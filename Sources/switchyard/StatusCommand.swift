@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import SwitchyardCore
 import SwitchyardStore
@@ -19,9 +20,10 @@ struct StatusCommand: ParsableCommand {
         var journalEntries: Int
         var journalIntact: Bool
         var journalProblem: String?
+        var freezes: [Freeze]
 
         enum CodingKeys: String, CodingKey {
-            case routing, bundles, pools
+            case routing, bundles, pools, freezes
             case stateDirectory = "state_directory"
             case journalEntries = "journal_entries"
             case journalIntact = "journal_intact"
@@ -34,7 +36,8 @@ struct StatusCommand: ParsableCommand {
         let chain = try store.verifyJournal()
         let status = Status(
             stateDirectory: store.directory, routing: try store.routing(), bundles: try store.bundles(), pools: try store.pools(),
-            journalEntries: chain.entriesChecked, journalIntact: chain.isIntact, journalProblem: chain.problem?.message)
+            journalEntries: chain.entriesChecked, journalIntact: chain.isIntact, journalProblem: chain.problem?.message,
+            freezes: try store.activeFreezes(at: Date()))
         if output.json { return try Terminal.printJSON(status) }
         print(text(status))
     }
@@ -42,7 +45,12 @@ struct StatusCommand: ParsableCommand {
     private func text(_ status: Status) -> String {
         let routed = status.routing.table.referencedBundles
         let pools = Dictionary(status.pools.map { ($0.spec.bundle, $0.spec) }, uniquingKeysWith: { $1 })
-        var lines = ["Switchyard state: \(status.stateDirectory)", "", "Routing " + RouteText.describe(status.routing), "", "Bundles"]
+        var lines = ["Switchyard state: \(status.stateDirectory)"]
+        for freeze in status.freezes {
+            let until = freeze.expires.map { "until \(Timestamp.format($0))" } ?? "until unfreeze"
+            lines.append("FROZEN (\(freeze.scope)) by \(freeze.actor) since \(Timestamp.format(freeze.since)), \(until): \(freeze.reason)")
+        }
+        lines += ["", "Routing " + RouteText.describe(status.routing), "", "Bundles"]
         lines.append(Terminal.table(
             ["  bundle", "stage", "digest", "pool", "signed off", "marks"],
             status.bundles.map { record in

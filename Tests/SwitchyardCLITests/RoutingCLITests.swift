@@ -69,3 +69,24 @@ import Testing
         #expect(history.first?["reason"] as? String == "scale up")
     }
 }
+
+@Suite struct FreezeCLITests {
+    @Test func aFreezeShowsInStatusBlocksPromotionAndLifts() throws {
+        let cli = CLIHarness()
+        try cli.seedExamples()
+        #expect(try cli.run("registry", "stage", "support-assistant@2.0.0", "staging", "--reason", "soak").code == 0)
+        let frozen = try cli.run("freeze", "--reason", "INC-9 error spike", "--expires", "2h")
+        #expect(frozen.code == 0, "\(frozen.stderr)")
+        #expect(try cli.run("status").stdout.contains("FROZEN (all) by"))
+        let refused = try cli.run("registry", "stage", "support-assistant@2.0.0", "production", "--reason", "ship")
+        #expect(refused.code == 3)
+        #expect(refused.stderr.contains("INC-9 error spike"))
+        #expect(refused.stderr.contains("--override-freeze"))
+        #expect(try cli.run("route", "set", "support-assistant@1.0.0=100%", "--reason", "roll back by hand").code == 0, "routing changes stay allowed")
+        #expect(try cli.run("freeze", "--scope", "team:x", "--reason", "r").code == 2)
+        #expect(try cli.run("unfreeze", "--reason", "INC-9 resolved").code == 0)
+        #expect(try cli.run("registry", "stage", "support-assistant@2.0.0", "production", "--reason", "ship").code == 0)
+        let kinds = (try cli.json("history", "--kind", "freeze") as! [[String: Any]]).map { $0["kind"] as? String }
+        #expect(kinds == ["freeze.declared", "freeze.lifted"])
+    }
+}

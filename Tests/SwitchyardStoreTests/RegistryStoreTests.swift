@@ -137,3 +137,46 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
 }
+
+@Suite struct FreezeStoreTests {
+    @Test func aFreezeRefusesStageChangesUntilLiftedAndIsJournaled() throws {
+        let fixture = try StoreFixture()
+        try fixture.deploy("1.0.0")
+        let ref = StoreFixture.ref("1.0.0")
+        try fixture.store.setStage(ref, to: .staging, actor: "alice", reason: "soak")
+        try fixture.store.freeze(scope: .all, reason: "INC-7 latency", actor: "bob", expiresAfterSeconds: nil)
+        let before = try fixture.snapshot()
+        #expect { try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship") } throws: { error in
+            (error as! SwitchyardError).message.contains("by bob") && (error as! SwitchyardError).category == .refused
+        }
+        #expect(try fixture.snapshot() == before)
+        try fixture.store.setStage(ref, to: .archived, actor: "alice", reason: "retire during the incident")
+        let kinds = try fixture.store.journal().map(\.kind)
+        #expect(kinds.suffix(2) == [JournalKind.freezeDeclared, JournalKind.bundleStage])
+        try fixture.store.unfreeze(scope: nil, reason: "INC-7 resolved", actor: "bob")
+        #expect(try fixture.store.activeFreezes(at: fixture.clock.now()).isEmpty)
+        #expect(throws: SwitchyardError.self) { try fixture.store.unfreeze(scope: nil, reason: "again", actor: "bob") }
+    }
+
+    @Test func anOverrideIsJournaledAsSuch() throws {
+        let fixture = try StoreFixture()
+        try fixture.deploy("1.0.0")
+        let ref = StoreFixture.ref("1.0.0")
+        try fixture.store.setStage(ref, to: .staging, actor: "alice", reason: "soak")
+        try fixture.store.freeze(scope: .bundle("app"), reason: "INC-8", actor: "bob", expiresAfterSeconds: 3600)
+        try fixture.store.setStage(ref, to: .production, actor: "carol", reason: "hotfix is the fix", overrideFreeze: true)
+        let entry = try #require(try fixture.store.journal(JournalFilter(kind: JournalKind.bundleStage)).last)
+        #expect(entry.payload["freeze_overridden"] == .string("bundle:app by bob: INC-8"))
+        #expect(entry.reason == "hotfix is the fix")
+    }
+
+    @Test func anExpiredFreezeNoLongerHolds() throws {
+        let fixture = try StoreFixture()
+        try fixture.deploy("1.0.0")
+        try fixture.store.freeze(scope: .all, reason: "short", actor: "bob", expiresAfterSeconds: 60)
+        #expect(try fixture.store.activeFreezes(at: fixture.clock.now()).count == 1)
+        fixture.clock.advance(by: 61)
+        #expect(try fixture.store.activeFreezes(at: fixture.clock.now()).isEmpty)
+        try fixture.store.setStage(StoreFixture.ref("1.0.0"), to: .staging, actor: "alice", reason: "after the freeze")
+    }
+}

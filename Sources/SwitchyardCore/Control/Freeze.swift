@@ -28,6 +28,15 @@ public struct Freeze: Hashable, Sendable, Codable {
             }
         }
 
+        public init(from decoder: Decoder) throws {
+            self = try Scope(parsing: try decoder.singleValueContainer().decode(String.self))
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(description)
+        }
+
         private static func invalid(_ text: String) -> SwitchyardError {
             .usage("'\(text)' is not a freeze scope", hint: "valid: all, bundle:NAME, tenant:TENANT")
         }
