@@ -34,6 +34,7 @@ demo-state:
 # Router overhead against nginx on this machine (see Docs/benchmarks.md). BENCH_SECONDS=10 per run.
 bench-router: deps
 	$(SWIFT) build -c release --product switchyard
+	$(SWIFT) build -c release --product bare-proxy
 	python3 Tests/Benchmarks/router_bench.py
 
 clean:

@@ -21,16 +21,6 @@ public final class TelemetryHub: Sendable {
         metrics(for: key).rejected.increment()
     }
 
-    /// Counters over the last `seconds` seconds for every series.
-    public func totals(lastSeconds seconds: Int, now: Date = Date()) -> [TelemetryKey: TelemetryCounters] {
-        series.withLock { $0.mapValues { $0.totals(lastSeconds: seconds, now: now) } }
-    }
-
-    /// Latency quantiles over the last `seconds` seconds for every series.
-    public func latency(lastSeconds seconds: Int, now: Date = Date()) -> [TelemetryKey: LatencySummary] {
-        series.withLock { $0.mapValues { $0.latency(lastSeconds: seconds, now: now) } }
-    }
-
     /// The Prometheus text exposition of every series.
     public func exposition() -> String { registry.emitToString() }
 

@@ -19,6 +19,7 @@ from fleet import EXAMPLES, start  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "release" / "switchyard"
+BARE_PROXY = ROOT / ".build" / "release" / "bare-proxy"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 BODY = '{"model":"support-assistant","messages":[{"role":"user","content":"hi"}],"max_tokens":8}'
 MODES = [("sequential", 1, 1), ("32 connections", 32, 2)]
@@ -57,8 +58,9 @@ def wrk(url, connections, threads, script):
 
 def main():
     ensure_tools()
-    if not BINARY.exists():
-        sys.exit(f"{BINARY} is missing: run `swift build -c release --product switchyard` first (make bench-router does)")
+    for binary in (BINARY, BARE_PROXY):
+        if not binary.exists():
+            sys.exit(f"{binary} is missing: run `make bench-router`, which builds both in release")
     work = Path(tempfile.mkdtemp(prefix="switchyard-bench-"))
     processes = []
     try:
@@ -78,6 +80,10 @@ def main():
         router, match = start(["serve", "--state", str(state), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"],
                               r"on (http://\S+) \(admin", binary=BINARY)
         processes.append(router)
+        bare_port = free_port()
+        bare = subprocess.Popen([str(BARE_PROXY), str(bare_port), f"http://127.0.0.1:{backend_port}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(bare)
         nginx_port = free_port()
         conf = work / "nginx.conf"
         conf.write_text(f"""
@@ -99,6 +105,7 @@ http {{
         script.write_text(f"wrk.method = 'POST'\nwrk.body = '{BODY}'\nwrk.headers['Content-Type'] = 'application/json'\n")
         targets = {"direct": f"http://127.0.0.1:{backend_port}/v1/chat/completions",
                    "nginx": f"http://127.0.0.1:{nginx_port}/v1/chat/completions",
+                   "bare proxy": f"http://127.0.0.1:{bare_port}/v1/chat/completions",
                    "switchyard": match.group(1) + "/v1/chat/completions"}
         for target in targets.values():  # warm connections and code paths
             wrk_warm = subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "2s", "-s", str(script), target], capture_output=True)
@@ -118,7 +125,7 @@ def report(results):
     print(f"{'mode':<16}{'target':<12}{'p50':>9}{'p99':>9}{'added p50':>11}{'added p99':>11}{'req/s':>10}{'non-2xx':>9}")
     for mode, _, _ in MODES:
         direct = results[("direct", mode)]
-        for name in ("direct", "nginx", "switchyard"):
+        for name in ("direct", "nginx", "bare proxy", "switchyard"):
             r = results[(name, mode)]
             added = "" if name == "direct" else f"{r['p50'] - direct['p50']:>11.0f}{r['p99'] - direct['p99']:>11.0f}"
             print(f"{mode:<16}{name:<12}{r['p50']:>9.0f}{r['p99']:>9.0f}{added or ' ' * 22}{r['rps']:>10.0f}{r['non2xx']:>9}")
@@ -130,6 +137,9 @@ def report(results):
         print(f"{mode}: added p50 switchyard/nginx = {added_ours / added_nginx:.2f} (target <= 1.5); "
               f"throughput switchyard/nginx = {ours['rps'] / nginx['rps']:.2f} (target >= 0.7); "
               f"LiteLLM's 2 ms median / our added p50 = {LITELLM_MEDIAN_OVERHEAD_MS * 1000 / added_ours:.1f}x (target >= 10)")
+        bare = results[("bare proxy", mode)]
+        print(f"{mode}: the Hummingbird + async-http-client floor adds {bare['p50'] - direct['p50']:.0f} us at p50; "
+              f"Switchyard's own work adds {ours['p50'] - bare['p50']:.0f} us on top")
     ours32, direct32 = results[("switchyard", "32 connections")], results[("direct", "32 connections")]
     print(f"32 connections: added p99 = {(ours32['p99'] - direct32['p99']) / 1000:.2f} ms (target <= 1 ms)")
 
