@@ -67,11 +67,13 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Floor 3: the control-plane runtime: commands and (next) the tick loop, composing the floors below.
+        .target(name: "SwitchyardEngine", dependencies: ["SwitchyardCore", "SwitchyardStore"]),
         // Floor 5: the command-line program.
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardCore", "SwitchyardManifest", "SwitchyardStore", "SwitchyardRouter", "SwitchyardFakeBackend",
+                "SwitchyardCore", "SwitchyardManifest", "SwitchyardStore", "SwitchyardRouter", "SwitchyardFakeBackend", "SwitchyardEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

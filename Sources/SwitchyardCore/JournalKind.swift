@@ -9,3 +9,8 @@ public enum JournalKind {
     public static let freezeDeclared = "freeze.declared"
     public static let freezeLifted = "freeze.lifted"
 }
+
+extension JournalKind {
+    /// A rollout was started, stepped, paused, resumed, promoted, completed or aborted: `rollout.<event>`.
+    public static func rollout(_ event: String) -> String { "rollout.\(event)" }
+}

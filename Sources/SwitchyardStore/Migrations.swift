@@ -89,6 +89,19 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3: rollouts") { db in
+            try db.execute(sql: """
+                CREATE TABLE rollouts (
+                    id INTEGER PRIMARY KEY,
+                    canary TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    active INTEGER NOT NULL,
+                    started_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX one_active_rollout ON rollouts(active) WHERE active = 1;
+                """)
+        }
         return migrator
     }
 }

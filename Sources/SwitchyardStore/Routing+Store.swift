@@ -31,28 +31,36 @@ extension SwitchyardStore {
             if route == nil && current.routes[tenant] == nil {
                 throw SwitchyardError.failure("tenant '\(tenant)' has no route of its own to remove")
             }
-            for ref in route?.bundles ?? [] {
-                let record = try Self.requireBundle(ref, in: db)
-                if record.stage == .archived {
-                    throw SwitchyardError.refused("\(ref) is archived and cannot receive traffic",
-                                                  hint: "route to a bundle in candidate, staging or production")
-                }
-                if try Self.poolSpec(ref, in: db) == nil {
-                    throw SwitchyardError.refused("\(ref) has no pool, so nothing could serve its traffic",
-                                                  hint: "deploy it first: switchyard pool set \(ref) --endpoint URL --replicas N --max-concurrency C --reason …")
-                }
-            }
             let next = current.replacing(tenant: tenant, with: route, inFlightPolicy: inFlightPolicy)
             var payload: [String: JSONValue] = ["generation": .int(next.generation), "tenant": .string(tenant)]
             payload["in_flight_policy"] = .string((inFlightPolicy ?? .finish).rawValue)
             payload["route"] = try route.map { try JSONValue(encoding: $0) } ?? .null
             payload["previous"] = try current.routes[tenant].map { try JSONValue(encoding: $0) } ?? .null
-            let entry = try Self.append(JournalDraft(actor: actor, kind: JournalKind.routeSet, subject: "tenant:\(tenant)",
-                                                     reason: reason, payload: .object(payload)), time: time, in: db)
-            try db.execute(sql: "INSERT INTO routing_generations (generation, routing, committed_at, journal_seq) VALUES (?, ?, ?, ?)",
-                           arguments: [next.generation, try JSONValue(encoding: next).canonicalText, time, entry.seq])
+            try Self.commit(next, checking: route?.bundles ?? [], draft: JournalDraft(
+                actor: actor, kind: JournalKind.routeSet, subject: "tenant:\(tenant)", reason: reason, payload: .object(payload)),
+                time: time, in: db)
             return next
         }
+    }
+
+    /// Checks that the bundles a change routes to can serve (registered, not archived, deployed), then commits
+    /// `table` as a generation with its journal entry. Routes the change did not touch are not re-checked, so a
+    /// stale route elsewhere never blocks a rollback.
+    static func commit(_ table: RoutingTable, checking refs: [BundleRef], draft: JournalDraft, time: String, in db: Database) throws {
+        for ref in Set(refs).sorted() {
+            let record = try requireBundle(ref, in: db)
+            if record.stage == .archived {
+                throw SwitchyardError.refused("\(ref) is archived and cannot receive traffic",
+                                              hint: "route to a bundle in candidate, staging or production")
+            }
+            if try poolSpec(ref, in: db) == nil {
+                throw SwitchyardError.refused("\(ref) has no pool, so nothing could serve its traffic",
+                                              hint: "deploy it first: switchyard pool set \(ref) --endpoint URL --replicas N --max-concurrency C --reason …")
+            }
+        }
+        let entry = try append(draft, time: time, in: db)
+        try db.execute(sql: "INSERT INTO routing_generations (generation, routing, committed_at, journal_seq) VALUES (?, ?, ?, ?)",
+                       arguments: [table.generation, try JSONValue(encoding: table).canonicalText, time, entry.seq])
     }
 
     static func currentRouting(in db: Database) throws -> RoutingTable {

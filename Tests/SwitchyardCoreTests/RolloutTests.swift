@@ -129,3 +129,43 @@ import Testing
         for bad in ["", "bundle:", "team:x", "everything"] { #expect(throws: SwitchyardError.self) { try Freeze.Scope(parsing: bad) } }
     }
 }
+
+@Suite struct RolloutRoutingTests {
+    let canary = Fixtures.ref("app@2"), baseline = Fixtures.ref("app@1")
+    let t0 = Date(timeIntervalSince1970: 2_000_000_000)
+    let table = RoutingTable(generation: 3, routes: ["*": TenantRoute(weights: [.init(bundle: Fixtures.ref("app@1"), basisPoints: fullWeight)],
+                                                                       maxSessionAgeSeconds: 600)])
+
+    func rollout(_ steps: [RolloutStep]) -> Rollout {
+        Rollout.start(plan: RolloutPlan(name: "p", steps: steps + [.pause(seconds: nil)]), canary: canary, baseline: baseline, at: t0).0
+    }
+
+    @Test func aPartialShareSplitsAndMirrorsToTheCanary() throws {
+        let routed = RolloutRouting.apply(rollout([.setWeight(basisPoints: 1000, tenant: nil), .mirror(basisPoints: 500)]), to: table)
+        let route = try #require(routed.routes["*"])
+        #expect(route.weights == [.init(bundle: baseline, basisPoints: 9000), .init(bundle: canary, basisPoints: 1000)])
+        #expect(route.shadow == ShadowRoute(bundle: canary, sampleBasisPoints: 500))
+        #expect(route.maxSessionAgeSeconds == 600, "the route's session settings are kept")
+        #expect(throws: Never.self) { try route.validate() }
+    }
+
+    @Test func aFullShareKeepsTheBaselineWarmAndAnAbortMigratesEveryone() throws {
+        var full = rollout([.setWeight(basisPoints: fullWeight, tenant: nil)])
+        let promoted = try #require(RolloutRouting.apply(full, to: table).routes["*"])
+        #expect(promoted.weights == [.init(bundle: canary, basisPoints: fullWeight)])
+        #expect(promoted.shadow == ShadowRoute(bundle: baseline, sampleBasisPoints: RolloutRouting.defaultWarmKeepBasisPoints))
+        _ = full.abort(reason: "bad", at: t0)
+        let aborted = try #require(RolloutRouting.apply(full, to: table).routes["*"])
+        #expect(aborted.weights == [.init(bundle: baseline, basisPoints: fullWeight)])
+        #expect(aborted.shadow == nil && aborted.migrateSessions)
+    }
+
+    @Test func onlyTenantsTheRolloutSetsAreTouched() {
+        var other = table
+        other.routes["globex"] = TenantRoute(weights: [.init(bundle: Fixtures.ref("app@9"), basisPoints: fullWeight)])
+        let routed = RolloutRouting.apply(rollout([.setTenant(tenant: "acme", basisPoints: 2500)]), to: other)
+        #expect(routed.routes["globex"] == other.routes["globex"])
+        #expect(routed.routes["*"] == other.routes["*"])
+        #expect(routed.routes["acme"]?.weights == [.init(bundle: baseline, basisPoints: 7500), .init(bundle: canary, basisPoints: 2500)])
+    }
+}

@@ -34,6 +34,15 @@ public struct Rollout: Hashable, Sendable, Codable {
     public private(set) var mirrorBasisPoints = 0
     public private(set) var lastAnalysis: AnalysisResult?
 
+    enum CodingKeys: String, CodingKey {
+        case plan, canary, baseline, status
+        case stepIndex = "step_index"
+        case stepStartedAt = "step_started_at"
+        case canaryWeights = "canary_weights"
+        case mirrorBasisPoints = "mirror_basis_points"
+        case lastAnalysis = "last_analysis"
+    }
+
     /// Starts a rollout and runs its first steps up to the first one that waits.
     public static func start(plan: RolloutPlan, canary: BundleRef, baseline: BundleRef, at now: Date) -> (Rollout, [RolloutChange]) {
         var rollout = Rollout(plan: plan, canary: canary, baseline: baseline, stepStartedAt: now)
