@@ -68,7 +68,25 @@ public struct TelemetrySeries: Sendable {
     /// Time-to-first-token quantiles over the minutes that overlap the last `seconds` seconds.
     public func timeToFirstToken(lastSeconds seconds: Int, now: Date) -> LatencySummary { summary(ttft, seconds, now) }
 
-    private func summary(_ histograms: [Histogram<UInt32>?], _ seconds: Int, _ now: Date) -> LatencySummary {
+    /// Latency (or, with `ttft`, time-to-first-token) values in microseconds over the minutes that overlap the
+    /// last `seconds` seconds, reconstructed from the histograms and thinned evenly to at most `limit` values,
+    /// for rank tests such as Mann-Whitney U.
+    public func latencySamples(lastSeconds seconds: Int, now: Date, ttft: Bool = false, limit: Int = 2000) -> [Double] {
+        let merged = merge(ttft ? self.ttft : latency, seconds, now)
+        guard merged.totalCount > 0 else { return [] }
+        let keepEvery = max(1, Int((Double(merged.totalCount) / Double(limit)).rounded(.up)))
+        var out: [Double] = []
+        var seen = 0
+        for bucket in merged.recordedValues() {
+            for _ in 0..<Int(bucket.count) {
+                if seen % keepEvery == 0 { out.append(Double(bucket.value)) }
+                seen += 1
+            }
+        }
+        return out
+    }
+
+    private func merge(_ histograms: [Histogram<UInt32>?], _ seconds: Int, _ now: Date) -> Histogram<UInt32> {
         let current = Int(now.timeIntervalSince1970.rounded(.down)) / 60
         let span = min(max((seconds + 59) / 60, 1), Self.minutes)
         var merged = Self.newHistogram()
@@ -76,6 +94,11 @@ public struct TelemetrySeries: Sendable {
             let index = Self.index(minute, Self.minutes)
             if minuteStamps[index] == minute, let histogram = histograms[index] { merged.add(histogram) }
         }
+        return merged
+    }
+
+    private func summary(_ histograms: [Histogram<UInt32>?], _ seconds: Int, _ now: Date) -> LatencySummary {
+        let merged = merge(histograms, seconds, now)
         guard merged.totalCount > 0 else { return .empty }
         return LatencySummary(
             count: Int(merged.totalCount), p50: Int(merged.valueAtPercentile(50)),

@@ -88,3 +88,19 @@ struct SeriesMetrics: Sendable {
         if let first = observation.ttftMicros { ttft.record(.microseconds(first)) }
     }
 }
+
+extension TelemetryHub: TelemetryWindows {
+    public func counters(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> TelemetryCounters {
+        series.withLock { all in
+            all.filter { $0.key.bundle == bundle && $0.key.role == .primary }
+                .reduce(TelemetryCounters()) { $0 + $1.value.totals(lastSeconds: seconds, now: now) }
+        }
+    }
+
+    public func latencySamples(bundle: BundleRef, lastSeconds seconds: Int, now: Date, ttft: Bool) -> [Double] {
+        series.withLock { all in
+            all.filter { $0.key.bundle == bundle && $0.key.role == .primary }
+                .flatMap { $0.value.latencySamples(lastSeconds: seconds, now: now, ttft: ttft) }
+        }
+    }
+}

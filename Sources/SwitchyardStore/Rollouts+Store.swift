@@ -18,7 +18,8 @@ extension SwitchyardStore {
     /// Saves a rollout transition in one transaction: its state, the routing generation its changes imply, and
     /// its journal entry. `start` refuses while another rollout is active.
     @discardableResult
-    public func commitRollout(_ rollout: Rollout, changes: [RolloutChange], start: Bool, event: String, actor: String, reason: String) throws -> RoutingTable {
+    public func commitRollout(_ rollout: Rollout, changes: [RolloutChange], start: Bool, event: String, actor: String, reason: String,
+                              readings: JSONValue? = nil) throws -> RoutingTable {
         try write { db, time in
             let existing = try Self.activeRollout(in: db)
             if start, let existing {
@@ -40,6 +41,7 @@ extension SwitchyardStore {
                 "step": .int(rollout.stepIndex), "status": .string(rollout.statusText),
                 "changes": .array(changes.map { .string($0.detail) }),
             ]
+            if let readings { payload["readings"] = readings }
             let routesChange = changes.contains { if case .weight = $0.kind { true } else if case .mirror = $0.kind { true } else { false } }
             let draft = JournalDraft(actor: actor, kind: JournalKind.rollout(event), subject: rollout.canary.description, reason: reason,
                                      payload: .object(payload))

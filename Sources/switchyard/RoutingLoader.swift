@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchyardCore
+import SwitchyardEngine
 import SwitchyardRouter
 import SwitchyardStore
 
@@ -52,6 +53,25 @@ struct RoutingWatcher: Service {
                 await router.checkHealthNow()
             } catch {
                 logger.error("could not load routing after journal entry \(head): \(error)")
+            }
+        }
+    }
+}
+
+/// Runs the Engine's control loop once a second inside `serve`.
+struct ControlLoopService: Service {
+    let loop: ControlLoop
+    let logger = Logger(label: "switchyard.engine")
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                do {
+                    for line in try loop.tick() { Terminal.announce("engine: \(line)") }
+                } catch {
+                    logger.error("control loop tick failed: \(error)")
+                }
             }
         }
     }

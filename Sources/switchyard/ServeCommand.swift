@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchyardCore
+import SwitchyardEngine
 import SwitchyardManifest
 import SwitchyardRouter
 
@@ -38,11 +39,12 @@ struct ServeCommand: LongRunningCommand {
         let outcome = router.install(try loader.plan())
         await router.checkHealthNow()
         let watcher = RoutingWatcher(loader: loader, router: router, interval: .milliseconds(reloadMs), initialHead: initialHead)
+        let engine = ControlLoopService(loop: ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry))
         let services = router.services(listen: (dataAddress.host, dataAddress.port), admin: (adminAddress.host, adminAddress.port)) { data, admin in
             Terminal.announce("switchyard serving generation \(outcome.generation) on http://\(dataAddress.host):\(data) (admin http://\(adminAddress.host):\(admin))")
         }
         var group = ServiceGroupConfiguration(
-            services: [watcher] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "switchyard"))
+            services: [watcher, engine] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "switchyard"))
         group.maximumGracefulShutdownDuration = .seconds(drain)
         try await ServiceGroup(configuration: group).run()
         Terminal.announce("switchyard stopped")

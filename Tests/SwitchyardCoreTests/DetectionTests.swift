@@ -125,3 +125,39 @@ import Testing
         #expect(signalledAt != nil && (5...20).contains(signalledAt!))
     }
 }
+
+@Suite struct AnalysisRunnerTests {
+    /// Fixed telemetry for two bundles.
+    struct FixedWindows: TelemetryWindows {
+        var counters: [BundleRef: TelemetryCounters]
+        var samples: [BundleRef: [Double]]
+        func counters(bundle: BundleRef, lastSeconds: Int, now: Date) -> TelemetryCounters { counters[bundle] ?? TelemetryCounters() }
+        func latencySamples(bundle: BundleRef, lastSeconds: Int, now: Date, ttft: Bool) -> [Double] { samples[bundle] ?? [] }
+    }
+
+    let canary = Fixtures.ref("app@2"), baseline = Fixtures.ref("app@1")
+
+    func counters(requests: Int, failed: Int = 0, checked: Int = 0, contractFailed: Int = 0) -> TelemetryCounters {
+        var counters = TelemetryCounters()
+        counters.requests = requests
+        counters.failed = failed
+        counters.contractChecked = checked
+        counters.contractFailed = contractFailed
+        return counters
+    }
+
+    @Test func schemaFailuresAreJudgedOnContractChecksNotOnAllRequests() {
+        let windows = FixedWindows(counters: [canary: counters(requests: 1000, checked: 200, contractFailed: 40),
+                                              baseline: counters(requests: 1000, checked: 200, contractFailed: 1)], samples: [:])
+        let step = AnalysisStep(metrics: ["schema_failures", "error_rate"], windowSeconds: 60, minimumSamples: 100)
+        let result = AnalysisRunner().run(step, canary: canary, baseline: baseline, telemetry: windows, now: Date())
+        #expect(result.judgements.map(\.verdict) == [.fail, .pass])
+        #expect(result.outcome == .fail)
+    }
+
+    @Test func noTrafficIsInconclusive() {
+        let step = AnalysisStep(metrics: ["latency", "error_rate"], windowSeconds: 60, minimumSamples: 20)
+        let result = AnalysisRunner().run(step, canary: canary, baseline: baseline, telemetry: FixedWindows(counters: [:], samples: [:]), now: Date())
+        #expect(result.outcome == .inconclusive)
+    }
+}

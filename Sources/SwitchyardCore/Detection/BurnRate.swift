@@ -5,6 +5,12 @@ public struct MultiwindowBurnRule: Hashable, Sendable, Codable {
     public var shortWindowSeconds: Int
     public var threshold: Double
 
+    enum CodingKeys: String, CodingKey {
+        case threshold
+        case longWindowSeconds = "long_window_seconds"
+        case shortWindowSeconds = "short_window_seconds"
+    }
+
     /// The SRE workbook's fast-burn page: 14.4 over 1 h, confirmed over 5 min.
     public static let fastBurn = MultiwindowBurnRule(longWindowSeconds: 3600, shortWindowSeconds: 300, threshold: 14.4)
 
@@ -37,6 +43,12 @@ public struct BurnReading: Hashable, Sendable, Codable {
     public var threshold: Double
     public var requests: Int
     public var verdict: CheckVerdict
+
+    enum CodingKeys: String, CodingKey {
+        case threshold, requests, verdict
+        case longBurnRate = "long_burn_rate"
+        case shortBurnRate = "short_burn_rate"
+    }
 }
 
 /// The outcome of one check. Missing data is inconclusive, never a pass.
@@ -53,6 +65,12 @@ public struct CriticalRatioRule: Hashable, Sendable, Codable {
     public var minimumRequests: Int
     /// Error rates under this floor are treated as equal to it, so that 1 error against 0 is not "infinitely worse".
     public var floor: Double
+
+    enum CodingKeys: String, CodingKey {
+        case floor
+        case maximumRatio = "maximum_ratio"
+        case minimumRequests = "minimum_requests"
+    }
 
     public static let defaults = CriticalRatioRule(maximumRatio: 5, minimumRequests: 100, floor: 0.001)
 
@@ -78,6 +96,13 @@ public struct RatioReading: Hashable, Sendable, Codable {
     public var ratio: Double
     public var maximumRatio: Double
     public var verdict: CheckVerdict
+
+    enum CodingKeys: String, CodingKey {
+        case ratio, verdict
+        case canaryErrorRate = "canary_error_rate"
+        case baselineErrorRate = "baseline_error_rate"
+        case maximumRatio = "maximum_ratio"
+    }
 }
 
 /// Debounces a check: it fires after `toFire` consecutive failures and clears only after `toClear`

@@ -77,6 +77,12 @@ public struct MetricJudgement: Hashable, Sendable, Codable {
     public var medianRatio: Double?
     public var pValue: Double?
     public var critical: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case metric, verdict, critical
+        case medianRatio = "median_ratio"
+        case pValue = "p_value"
+    }
 }
 
 /// The result of an analysis gate: a score from the metrics that could be judged, and what it means.

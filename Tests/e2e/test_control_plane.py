@@ -1,0 +1,89 @@
+"""The Engine's control loop inside a real `switchyard serve`: timed steps and automatic rollback."""
+import json
+import threading
+import time
+import uuid
+
+import httpx
+import pytest
+
+from fleet import FAST
+
+
+@pytest.fixture(autouse=True)
+def baseline(fleet):
+    for version in fleet.backends:
+        fleet.set_profile(version, **FAST)
+    fleet.route("support-assistant@1.0.0=100%")
+    yield
+    fleet_abort(fleet)
+
+
+def fleet_abort(fleet):
+    """Leaves no rollout running for the next test, whatever this one did."""
+    import subprocess
+    from fleet import BINARY
+    subprocess.run([str(BINARY), "rollout", "abort", "--reason", "test cleanup", "--state", str(fleet.state)], capture_output=True)
+
+
+def default_weights(fleet):
+    table = json.loads(fleet.cli("route", "show", "--json"))["table"]
+    return {f"{w['bundle']['name']}@{w['bundle']['version']}": w["basis_points"] for w in table["routes"]["*"]["weights"]}
+
+
+def rollout_entries(fleet):
+    return [e for e in json.loads(fleet.cli("history", "--kind", "rollout", "--json"))]
+
+
+def start_rollout(fleet, plan_text):
+    plan = fleet.dir / f"plan-{uuid.uuid4()}.yaml"
+    plan.write_text(plan_text)
+    fleet.cli("rollout", "start", "support-assistant@2.0.0", "--plan", str(plan), "--reason", "e2e")
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} within {timeout}s")
+
+
+def test_a_timed_pause_advances_on_its_own(fleet):
+    start_rollout(fleet, "name: timed\nsteps:\n  - setWeight: 20\n  - pause: 2s\n  - setWeight: 100\n")
+    assert default_weights(fleet) == {"support-assistant@1.0.0": 8000, "support-assistant@2.0.0": 2000}
+    wait_for(lambda: default_weights(fleet) == {"support-assistant@2.0.0": 10000}, 6, "the pause did not elapse")
+    step = rollout_entries(fleet)[-1]
+    assert step["kind"] == "rollout.step" and step["actor"] == "auto:engine"
+    assert "completed" in step["payload"]["status"]
+
+
+def test_a_faulty_canary_is_rolled_back_automatically(fleet):
+    fleet.set_profile("2.0.0", error_rate=0.6)
+    start_rollout(fleet, "name: gated\nsteps:\n  - setWeight: 50\n"
+                         "  - analysis: {metrics: [error_rate, latency], window: 3s, minimum_samples: 20}\n  - setWeight: 100\n")
+    stop = threading.Event()
+
+    def traffic():
+        with httpx.Client(timeout=10) as http:
+            while not stop.is_set():
+                http.post(fleet.url + "/v1/chat/completions",
+                          json={"model": "support-assistant", "messages": [{"role": "user", "content": "hi"}]})
+    workers = [threading.Thread(target=traffic) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    try:
+        wait_for(lambda: default_weights(fleet) == {"support-assistant@1.0.0": 10000}, 10, "the canary was not rolled back")
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
+    abort = rollout_entries(fleet)[-1]
+    assert abort["kind"] == "rollout.abort" and abort["actor"] == "auto:analysis"
+    readings = abort["payload"]["readings"]
+    assert readings["outcome"] == "fail"
+    error_rate = next(j for j in readings["judgements"] if j["metric"] == "error_rate")
+    assert error_rate["verdict"] == "fail" and error_rate["median_ratio"] > 5
+    status = json.loads(fleet.cli("rollout", "status", "--json"))
+    assert "aborted" in json.dumps(status["status"])
