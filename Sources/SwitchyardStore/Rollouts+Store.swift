@@ -36,27 +36,28 @@ extension SwitchyardStore {
                                arguments: [state, time, rollout.status.isFinished ? 0 : 1])
             }
             let current = try Self.currentRouting(in: db)
+            var next: RoutingTable?
+            if changes.contains(where: \.kind.changesRouting) {
+                var table = RolloutRouting.apply(rollout, to: current)
+                table.generation = current.generation + 1
+                table.inFlightPolicy = event == "abort" ? .reissue : .finish
+                next = table
+            }
             var payload: [String: JSONValue] = [
                 "canary": .string(rollout.canary.description), "baseline": .string(rollout.baseline.description),
                 "step": .int(rollout.stepIndex), "status": .string(rollout.statusText),
                 "changes": .array(changes.map { .string($0.detail) }),
             ]
-            if let readings { payload["readings"] = readings }
-            let routesChange = changes.contains { if case .weight = $0.kind { true } else if case .mirror = $0.kind { true } else { false } }
+            payload["readings"] = readings
+            payload["generation"] = next.map { .int($0.generation) }
             let draft = JournalDraft(actor: actor, kind: JournalKind.rollout(event), subject: rollout.canary.description, reason: reason,
                                      payload: .object(payload))
-            guard routesChange else {
+            if let next {
+                try Self.commit(next, checking: [rollout.canary, rollout.baseline], draft: draft, time: time, in: db)
+            } else {
                 try Self.append(draft, time: time, in: db)
-                return current
             }
-            var next = RolloutRouting.apply(rollout, to: current)
-            next.generation = current.generation + 1
-            next.inFlightPolicy = rollout.status.isFinished && event == "abort" ? .reissue : .finish
-            payload["generation"] = .int(next.generation)
-            try Self.commit(next, checking: [rollout.canary, rollout.baseline],
-                            draft: JournalDraft(actor: actor, kind: draft.kind, subject: draft.subject, reason: reason, payload: .object(payload)),
-                            time: time, in: db)
-            return next
+            return next ?? current
         }
     }
 

@@ -185,6 +185,14 @@ public struct RolloutChange: Hashable, Sendable, Codable {
         case mirror
         case completed
         case aborted
+
+        /// Whether applying this change needs a new routing generation.
+        public var changesRouting: Bool {
+            switch self {
+            case .weight, .mirror: true
+            case .completed, .aborted: false
+            }
+        }
     }
 
     public var kind: Kind
