@@ -14,9 +14,7 @@ public enum BackendProfileManifest {
 
     public static func parse(_ text: String, file: String) throws -> BackendProfile {
         let reader = YAMLReader(file: file)
-        guard let root = reader.root(of: text), let top = reader.fields(of: root, path: "", allowed: fields) else {
-            throw ManifestError(file: file, issues: reader.issues)
-        }
+        let top = try reader.top(of: text, allowed: fields)
         let defaults = BackendProfile(model: "", revision: "")
         let model = top.string("model", required: "the model id this backend serves")
         let revision = top.string("revision", required: "the revision it reports in /v1/models")
@@ -36,7 +34,7 @@ public enum BackendProfileManifest {
             coldStartSeconds: top.double("cold_start_seconds") ?? 0,
             maxConcurrency: top.int("max_concurrency") ?? defaults.maxConcurrency)
         for problem in profile.problems() {
-            reader.report(at: top.node(problem.field) ?? root, field: problem.field, problem.message)
+            reader.report(at: top.node(problem.field) ?? top.node, field: problem.field, problem.message)
         }
         guard reader.issues.isEmpty else { throw ManifestError(file: file, issues: reader.issues) }
         return profile

@@ -33,9 +33,7 @@ public enum BundleManifest {
         _ text: String, file: String, readFile: (String) throws -> String = { _ in throw CocoaError(.fileNoSuchFile) }
     ) throws -> ParsedBundle {
         let reader = YAMLReader(file: file)
-        guard let root = reader.root(of: text), let top = reader.fields(of: root, path: "", allowed: topFields) else {
-            throw ManifestError(file: file, issues: reader.issues)
-        }
+        let top = try reader.top(of: text, allowed: topFields)
         let name = identifier(top, "name", "the bundle's name, e.g. support-assistant", valid: BundleRef.isValidName)
         let version = identifier(top, "version", "the bundle's version, e.g. 1.2.0", valid: BundleRef.isValidVersion)
         let model = readModel(top)
@@ -207,8 +205,7 @@ public enum BundleManifest {
             return nil
         }
         guard let kind = ValidationRule.Kind(rawValue: name) else {
-            let guess = Suggest.closest(to: name, in: kinds).map { "; did you mean '\($0)'?" } ?? ""
-            reader.report(at: key, field: "\(path).\(name)", "unknown rule '\(name)'\(guess); valid rules: \(kinds.joined(separator: ", ")).")
+            reader.report(at: key, field: "\(path).\(name)", Suggest.unknown("rule", name, in: kinds))
             return nil
         }
         let text = value.scalar?.string ?? ""

@@ -11,9 +11,7 @@ public enum PoolManifest {
 
     public static func parse(_ text: String, file: String) throws -> PoolSpec {
         let reader = YAMLReader(file: file)
-        guard let root = reader.root(of: text), let top = reader.fields(of: root, path: "", allowed: fields) else {
-            throw ManifestError(file: file, issues: reader.issues)
-        }
+        let top = try reader.top(of: text, allowed: fields)
         var bundle: BundleRef?
         if let text = top.string("bundle", required: "the bundle this pool serves, NAME@VERSION") {
             bundle = try? BundleRef(parsing: text)

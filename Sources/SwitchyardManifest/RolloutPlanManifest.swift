@@ -21,9 +21,7 @@ public enum RolloutPlanManifest {
 
     public static func parse(_ text: String, file: String) throws -> RolloutPlan {
         let reader = YAMLReader(file: file)
-        guard let root = reader.root(of: text), let top = reader.fields(of: root, path: "", allowed: ["name", "steps"]) else {
-            throw ManifestError(file: file, issues: reader.issues)
-        }
+        let top = try reader.top(of: text, allowed: ["name", "steps"])
         let name = top.string("name", required: "the plan's name")
         guard let items = top.list("steps"), !items.isEmpty else {
             if top.has("steps") { reader.report(at: top.node("steps"), field: "steps", "a plan needs at least one step") }
@@ -69,9 +67,7 @@ public enum RolloutPlanManifest {
             let metrics = fields.stringList("metrics") ?? []
             if metrics.isEmpty { fields.missing("metrics", "what to judge: \(AnalysisStep.knownMetrics.joined(separator: ", "))") }
             for metric in metrics where !AnalysisStep.knownMetrics.contains(metric) {
-                let guess = Suggest.closest(to: metric, in: AnalysisStep.knownMetrics).map { "; did you mean '\($0)'?" } ?? ""
-                reader.report(at: fields.node("metrics"), field: "\(field).metrics",
-                              "'\(metric)' is not a metric\(guess) Valid: \(AnalysisStep.knownMetrics.joined(separator: ", ")).")
+                reader.report(at: fields.node("metrics"), field: "\(field).metrics", Suggest.unknown("metric", metric, in: AnalysisStep.knownMetrics))
             }
             var window = 300
             if let text = fields.string("window") {
@@ -82,8 +78,7 @@ public enum RolloutPlanManifest {
             let samples = fields.int("minimum_samples", in: 1...1_000_000) ?? MetricJudge.defaults.minimumSamples
             return .analysis(AnalysisStep(metrics: metrics, windowSeconds: window, minimumSamples: samples))
         default:
-            let guess = Suggest.closest(to: kind, in: stepKinds).map { "; did you mean '\($0)'?" } ?? ""
-            reader.report(at: key, field: field, "unknown step '\(kind)'\(guess); valid steps: \(stepKinds.joined(separator: ", ")).")
+            reader.report(at: key, field: field, Suggest.unknown("step", kind, in: stepKinds))
             return nil
         }
     }

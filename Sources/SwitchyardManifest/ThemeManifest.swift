@@ -15,9 +15,7 @@ public enum ThemeManifest {
 
     public static func parse(_ text: String, file: String) throws -> Theme {
         let reader = YAMLReader(file: file)
-        guard let root = reader.root(of: text), let top = reader.fields(of: root, path: "", allowed: ["name", "description", "styles"]) else {
-            throw ManifestError(file: file, issues: reader.issues)
-        }
+        let top = try reader.top(of: text, allowed: ["name", "description", "styles"])
         let name = top.string("name", required: "the theme's name, used by --theme")
         _ = top.string("description")
         var styles: [Theme.Role: Theme.Style] = [:]

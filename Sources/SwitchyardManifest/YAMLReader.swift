@@ -26,6 +26,14 @@ final class YAMLReader {
         }
     }
 
+    /// The top-level fields of a manifest, or the error with every problem found getting there.
+    func top(of text: String, allowed: [String]) throws -> Fields {
+        guard let root = root(of: text), let top = fields(of: root, path: "", allowed: allowed) else {
+            throw ManifestError(file: file, issues: issues)
+        }
+        return top
+    }
+
     func report(at node: Node?, field: String, _ message: String) {
         report(line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, field: field, message)
     }
@@ -52,10 +60,8 @@ final class YAMLReader {
                 continue
             }
             guard allowed.contains(name) else {
-                let where_ = path.isEmpty ? "at the top level" : "in \(path)"
-                var message = "unknown field '\(name)' \(where_)"
-                if let guess = Suggest.closest(to: name, in: allowed) { message += "; did you mean '\(guess)'?" }
-                report(at: key, field: fieldPath, message + "; valid fields: \(allowed.joined(separator: ", ")).")
+                report(at: key, field: fieldPath,
+                       Suggest.unknown("field", name, in: allowed, place: path.isEmpty ? "at the top level" : "in \(path)"))
                 continue
             }
             values[name] = (key, value)
@@ -217,6 +223,13 @@ struct Fields {
 
 /// Suggests the valid name closest to a misspelt one.
 enum Suggest {
+    /// `unknown KIND 'name' [PLACE]; did you mean 'x'? valid KINDs: a, b.`: one wording for every unknown name.
+    static func unknown(_ kind: String, _ name: String, in valid: [String], place: String? = nil) -> String {
+        var message = "unknown \(kind) '\(name)'" + (place.map { " \($0)" } ?? "")
+        if let guess = closest(to: name, in: valid) { message += "; did you mean '\(guess)'?" }
+        return message + "; valid \(kind)s: \(valid.joined(separator: ", "))."
+    }
+
     static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
         if lowered.count >= 4, let extended = candidates.first(where: { $0.hasPrefix(lowered) || lowered.hasPrefix($0) }) {
