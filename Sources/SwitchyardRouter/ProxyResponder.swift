@@ -54,7 +54,7 @@ struct ProxyResponder: HTTPResponder {
             let ticket = InFlightTicket(tenant: tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle, generation: snapshot.generation)
             router.inFlight.register(ticket)
             let applied = body.map { served.applier.apply(to: $0, kind: kind) }
-            if attempt == 0, let applied { router.mirror(applied, path: path, kind: kind, snapshot: snapshot, tenant: tenant, session: session) }
+            if attempt == 0, let body { router.mirror(body, path: path, kind: kind, snapshot: snapshot, tenant: tenant, session: session) }
             let upstream = upstreamRequest(request, endpoint: endpoint, served: served, body: applied)
             let sentAt = ContinuousClock.now
             let task = Task { try await UpstreamAnswer.fetch(upstream, client: router.client, timeout: router.configuration.upstreamTimeout,

@@ -76,6 +76,9 @@ def test_a_100_percent_shadow_leaves_client_answers_unchanged(fleet):
     copies = fleet.received("2.0.0")[before:]
     assert len(copies) == 30
     assert all(copy["header:x-switchyard-role"] == "shadow" for copy in copies)
+    system = [m["content"] for m in copies[0]["body"]["messages"] if m["role"] == "system"]
+    assert len(system) == 1 and "[KB-<id>]" in system[0], "the shadow gets its own bundle applied, not the primary's as well"
+    assert copies[0]["body"]["max_tokens"] == 768, "the shadow bundle's decoding defaults, not the primary's 1024"
     metrics = urllib.request.urlopen(fleet.admin + "/metrics").read().decode()
     assert 'switchyard_requests_total{bundle="support-assistant@2.0.0",tenant="default",role="shadow",code="2xx"} 30' in metrics
 
