@@ -17,13 +17,14 @@ public struct RolloutCommands: Sendable {
     @discardableResult
     public func start(_ canary: BundleRef, plan: RolloutPlan, baseline: BundleRef?, actor: String, reason: String, overrideFreeze: Bool) throws -> Rollout {
         let now = clock.now()
-        try FreezeGuard.check(.startRollout(bundleName: canary.name), freezes: try store.activeFreezes(at: now), at: now,
-                              overrideReason: overrideFreeze ? reason : nil)
+        let overridden = try FreezeGuard.check(.startRollout(bundleName: canary.name), freezes: try store.activeFreezes(at: now), at: now,
+                                               overrideReason: overrideFreeze ? reason : nil)
         _ = try store.requireBundle(canary)
         let from = try baseline ?? inferBaseline(excluding: canary)
         guard from != canary else { throw SwitchyardError.usage("the canary and the baseline are both \(canary)") }
         let (rollout, changes) = Rollout.start(plan: plan, canary: canary, baseline: from, at: now)
-        try store.commitRollout(rollout, changes: changes, start: true, event: "start", actor: actor, reason: reason)
+        try store.commitRollout(rollout, changes: changes, start: true, event: "start", actor: actor, reason: reason,
+                                overriddenFreeze: overridden)
         return rollout
     }
 
@@ -31,9 +32,9 @@ public struct RolloutCommands: Sendable {
     @discardableResult
     public func promote(full: Bool, actor: String, reason: String, overrideFreeze: Bool) throws -> Rollout {
         try transition(event: full ? "promote-full" : "promote", actor: actor, reason: reason) { rollout, now in
-            try FreezeGuard.check(.promote(bundleName: rollout.canary.name), freezes: try store.activeFreezes(at: now), at: now,
-                                  overrideReason: overrideFreeze ? reason : nil)
-            return try rollout.promote(full: full, at: now)
+            let overridden = try FreezeGuard.check(.promote(bundleName: rollout.canary.name), freezes: try store.activeFreezes(at: now), at: now,
+                                                   overrideReason: overrideFreeze ? reason : nil)
+            return (try rollout.promote(full: full, at: now), overridden)
         }
     }
 
@@ -41,28 +42,29 @@ public struct RolloutCommands: Sendable {
     public func pause(actor: String, reason: String) throws -> Rollout {
         try transition(event: "pause", actor: actor, reason: reason) { rollout, _ in
             try rollout.pause(reason: "paused by \(actor): \(reason)")
-            return []
+            return ([], nil)
         }
     }
 
     @discardableResult
     public func resume(actor: String, reason: String) throws -> Rollout {
-        try transition(event: "resume", actor: actor, reason: reason) { rollout, now in try rollout.resume(at: now) }
+        try transition(event: "resume", actor: actor, reason: reason) { rollout, now in (try rollout.resume(at: now), nil) }
     }
 
     /// `abort`: the canary's traffic goes back to the baseline at once; allowed while frozen, like any rollback.
     @discardableResult
     public func abort(actor: String, reason: String) throws -> Rollout {
-        try transition(event: "abort", actor: actor, reason: reason) { rollout, now in rollout.abort(reason: "\(actor): \(reason)", at: now) }
+        try transition(event: "abort", actor: actor, reason: reason) { rollout, now in (rollout.abort(reason: "\(actor): \(reason)", at: now), nil) }
     }
 
     private func transition(event: String, actor: String, reason: String,
-                            _ body: (inout Rollout, Date) throws -> [RolloutChange]) throws -> Rollout {
+                            _ body: (inout Rollout, Date) throws -> (changes: [RolloutChange], overridden: Freeze?)) throws -> Rollout {
         guard var rollout = try store.activeRollout() else {
             throw SwitchyardError.failure("no rollout is in progress", hint: "switchyard rollout start NAME@VERSION --plan FILE --reason …")
         }
-        let changes = try body(&rollout, clock.now())
-        try store.commitRollout(rollout, changes: changes, start: false, event: event, actor: actor, reason: reason)
+        let (changes, overridden) = try body(&rollout, clock.now())
+        try store.commitRollout(rollout, changes: changes, start: false, event: event, actor: actor, reason: reason,
+                                overriddenFreeze: overridden)
         return rollout
     }
 

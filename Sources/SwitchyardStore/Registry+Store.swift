@@ -132,14 +132,14 @@ extension SwitchyardStore {
         try write { db, time in
             let record = try Self.requireBundle(ref, in: db)
             try record.stage.checkTransition(to: stage, of: ref)
-            let freezes = try Self.activeFreezes(at: Timestamp.parse(time)!, in: db).map(\.freeze)
-            let overridden = FreezeGuard.blocking(.stageChange(bundleName: ref.name, to: stage), freezes: freezes, at: Timestamp.parse(time)!)
-            try FreezeGuard.check(.stageChange(bundleName: ref.name, to: stage), freezes: freezes, at: Timestamp.parse(time)!,
-                                  overrideReason: overrideFreeze ? reason : nil)
+            let now = Timestamp.parse(time)!
+            let overridden = try FreezeGuard.check(.stageChange(bundleName: ref.name, to: stage),
+                                                   freezes: try Self.activeFreezes(at: now, in: db).map(\.freeze), at: now,
+                                                   overrideReason: overrideFreeze ? reason : nil)
             try db.execute(sql: "UPDATE bundles SET stage = ? WHERE name = ? AND version = ?",
                            arguments: [stage.rawValue, ref.name, ref.version])
             var payload: [String: JSONValue] = ["from": .string(record.stage.rawValue), "to": .string(stage.rawValue)]
-            if let overridden { payload["freeze_overridden"] = .string("\(overridden.scope) by \(overridden.actor): \(overridden.reason)") }
+            payload["freeze_overridden"] = overridden.map(FreezeGuard.overrideNote)
             try Self.append(JournalDraft(actor: actor, kind: JournalKind.bundleStage, subject: ref.description, reason: reason,
                                          payload: .object(payload)), time: time, in: db)
             return try Self.requireBundle(ref, in: db)

@@ -19,7 +19,7 @@ extension SwitchyardStore {
     /// its journal entry. `start` refuses while another rollout is active.
     @discardableResult
     public func commitRollout(_ rollout: Rollout, changes: [RolloutChange], start: Bool, event: String, actor: String, reason: String,
-                              readings: JSONValue? = nil) throws -> RoutingTable {
+                              readings: JSONValue? = nil, overriddenFreeze: Freeze? = nil) throws -> RoutingTable {
         try write { db, time in
             let existing = try Self.activeRollout(in: db)
             if start, let existing {
@@ -49,6 +49,7 @@ extension SwitchyardStore {
                 "changes": .array(changes.map { .string($0.detail) }),
             ]
             payload["readings"] = readings
+            payload["freeze_overridden"] = overriddenFreeze.map(FreezeGuard.overrideNote)
             payload["generation"] = next.map { .int($0.generation) }
             let draft = JournalDraft(actor: actor, kind: JournalKind.rollout(event), subject: rollout.canary.description, reason: reason,
                                      payload: .object(payload))

@@ -56,6 +56,9 @@ import Testing
         #expect(refused.code == 3)
         #expect(refused.stderr.contains("INC-3"))
         #expect(try cli.run("rollout", "start", "support-assistant@1.1.0", "--plan", plan, "--reason", "x").code == 3)
+        #expect(try cli.run("rollout", "promote", "--override-freeze", "--reason", "the fix itself").code == 0)
+        let promoted = (try cli.json("history", "--kind", "rollout.promote") as! [[String: Any]]).last!
+        #expect((promoted["payload"] as! [String: Any])["freeze_overridden"] as? String == "all by \(NSUserName()): INC-3")
         let abort = try cli.run("rollout", "abort", "--reason", "error spike")
         #expect(abort.code == 0, "\(abort.stderr)")
         #expect(abort.stdout.contains("aborted"))

@@ -96,12 +96,18 @@ public enum FreezeGuard {
         return freezes.first { $0.isActive(at: now) && $0.covers(bundleName: target.bundle, tenant: target.tenant) }
     }
 
-    /// Throws a refusal naming the freeze (who, why, until when) unless the action may proceed.
-    public static func check(_ action: GuardedAction, freezes: [Freeze], at now: Date, overrideReason: String? = nil) throws {
-        guard let freeze = blocking(action, freezes: freezes, at: now), overrideReason == nil else { return }
+    /// Throws a refusal naming the freeze (who, why, until when) unless the action may proceed. With an
+    /// override reason it proceeds and returns the freeze it overrode, for the journal.
+    @discardableResult
+    public static func check(_ action: GuardedAction, freezes: [Freeze], at now: Date, overrideReason: String? = nil) throws -> Freeze? {
+        guard let freeze = blocking(action, freezes: freezes, at: now) else { return nil }
+        guard overrideReason == nil else { return freeze }
         let until = freeze.expires.map { " until \(Timestamp.format($0))" } ?? " until someone unfreezes"
         throw SwitchyardError.refused(
             "frozen (\(freeze.scope)) by \(freeze.actor)\(until): \(freeze.reason)",
             hint: "rollbacks are still allowed; to act anyway, pass --override-freeze --reason \"…\" (journaled as an override)")
     }
+
+    /// How an overridden freeze is written in the journal.
+    public static func overrideNote(_ freeze: Freeze) -> JSONValue { .string("\(freeze.scope) by \(freeze.actor): \(freeze.reason)") }
 }
