@@ -14,7 +14,7 @@ public struct AnswerSummary: Hashable, Sendable {
     public init() {}
 
     /// Reads a complete (non-streaming) JSON answer.
-    public init(json body: Data) {
+    public init(json body: some Sequence<UInt8>) {
         guard let value = try? JSONValue(parsing: body) else { return }
         absorb(value, streaming: false)
     }

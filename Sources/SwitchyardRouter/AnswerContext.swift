@@ -43,7 +43,7 @@ struct AnswerContext: Sendable {
         return ResponseBody(contentLength: answer.firstBytes.readableBytes) { writer in
             try await writer.write(answer.firstBytes)
             try await writer.finish(nil)
-            record(status: answer.status, summary: AnswerSummary(json: Data(answer.firstBytes.readableBytesView)),
+            record(status: answer.status, summary: AnswerSummary(json: answer.firstBytes.readableBytesView),
                    firstByteAt: answer.firstByteAt, streamBroken: false)
         }
     }

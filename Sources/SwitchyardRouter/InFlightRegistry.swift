@@ -11,17 +11,15 @@ public struct FlipOutcome: Sendable, Hashable, Codable {
     public var reissued: Int
 }
 
-/// One request in flight: which generation and bundle it was routed by, and whether it has started answering.
+/// One request in flight: its tenant and bundle, and whether it has started answering.
 final class InFlightTicket: Sendable {
     let tenant: String
     let bundle: BundleRef
-    let generation: Int
     private let state = Mutex<(started: Bool, reissue: Bool, cancel: (@Sendable () -> Void)?)>((false, false, nil))
 
-    init(tenant: String, bundle: BundleRef, generation: Int) {
+    init(tenant: String, bundle: BundleRef) {
         self.tenant = tenant
         self.bundle = bundle
-        self.generation = generation
     }
 
     /// Records how to cancel the upstream call; cancels at once if a reissue was already asked for.

@@ -34,6 +34,7 @@ struct ProxyResponder: HTTPResponder {
         let arrival = ContinuousClock.now
         let path = request.uri.path
         let tenant = tenant(of: request)
+        let tenantLabel = tenant ?? "default"
         if request.method == .get && path == "/v1/models" { return models(forTenant: tenant) }
         guard path.hasPrefix("/v1/") else {
             throw OpenAIError.notFound("\(path) is not an OpenAI API path; Switchyard serves /v1/*", code: "unknown_path")
@@ -49,12 +50,13 @@ struct ProxyResponder: HTTPResponder {
             let served = choice.served
             let endpoint: Endpoint
             do { endpoint = try served.pool.acquire() } catch {
-                return refuse(error, bundle: choice.bundle, tenant: tenant)
+                return refuse(error, bundle: choice.bundle, tenantLabel: tenantLabel)
             }
-            let ticket = InFlightTicket(tenant: tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle, generation: snapshot.generation)
+            let ticket = InFlightTicket(tenant: tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle)
             router.inFlight.register(ticket)
+            let completion = Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight)
             let applied = body.map { served.applier.apply(to: $0, kind: kind) }
-            if attempt == 0, let body { router.mirror(body, path: path, kind: kind, snapshot: snapshot, tenant: tenant, session: session) }
+            if attempt == 0, let body { router.mirror(body, path: path, kind: kind, route: choice.route, snapshot: snapshot, tenantLabel: tenantLabel) }
             let upstream = upstreamRequest(request, endpoint: endpoint, served: served, body: applied)
             let sentAt = ContinuousClock.now
             let task = Task { try await UpstreamAnswer.fetch(upstream, client: router.client, timeout: router.configuration.upstreamTimeout,
@@ -64,20 +66,17 @@ struct ProxyResponder: HTTPResponder {
             do {
                 answer = try await task.value
             } catch {
-                endpoint.release()
-                router.inFlight.remove(ticket)
+                completion.finish()
                 if ticket.reissueRequested && attempt == 0 { continue }
-                return failUpstream(error, endpoint: endpoint, bundle: choice.bundle, tenant: tenant, arrival: arrival)
+                return failUpstream(error, endpoint: endpoint, bundle: choice.bundle, tenantLabel: tenantLabel, arrival: arrival)
             }
             guard ticket.markStarted() || attempt > 0 else {
-                endpoint.release()
-                router.inFlight.remove(ticket)
+                completion.finish()
                 continue
             }
             let context = AnswerContext(
-                router: router, key: TelemetryKey(bundle: choice.bundle, tenant: tenant ?? "default", role: .primary),
-                bundle: served.resolved.bundle, responseFormat: body?["response_format"], arrival: arrival,
-                completion: Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight))
+                router: router, key: TelemetryKey(bundle: choice.bundle, tenant: tenantLabel, role: .primary),
+                bundle: served.resolved.bundle, responseFormat: body?["response_format"], arrival: arrival, completion: completion)
             var headers = Self.clientHeaders(from: answer.headers)
             headers[Self.bundleHeader] = choice.bundle.description
             headers[Self.generationHeader] = String(snapshot.generation)
@@ -96,6 +95,7 @@ struct ProxyResponder: HTTPResponder {
     struct Choice {
         var bundle: BundleRef
         var served: ServedBundle
+        var route: TenantRoute
     }
 
     private func choose(snapshot: RoutingSnapshot, tenant: String?, session: String?, body: [String: JSONValue]?, kind: EndpointKind) throws -> Choice {
@@ -103,7 +103,7 @@ struct ProxyResponder: HTTPResponder {
             throw OpenAIError(status: .serviceUnavailable, message: "no route is configured\(tenant.map { " for tenant \($0)" } ?? "")",
                               type: "server_error", code: "no_route")
         }
-        let models = snapshot.logicalModels(forTenant: tenant)
+        let models = RoutingSnapshot.logicalModels(of: route)
         switch body?["model"] {
         case .string(let model)? where !models.contains(model):
             throw OpenAIError.notFound("the model '\(model)' does not exist here; available: \(models.joined(separator: ", "))",
@@ -125,7 +125,7 @@ struct ProxyResponder: HTTPResponder {
             throw OpenAIError(status: .serviceUnavailable, message: "bundle \(decision.bundle) is routed but not loaded",
                               type: "server_error", code: "bundle_not_loaded")
         }
-        return Choice(bundle: decision.bundle, served: served)
+        return Choice(bundle: decision.bundle, served: served, route: route)
     }
 
     private func tenant(of request: Request) -> String? {
@@ -135,22 +135,24 @@ struct ProxyResponder: HTTPResponder {
     }
 
     private func models(forTenant tenant: String?) -> Response {
-        let data = router.snapshot.logicalModels(forTenant: tenant).map { name -> JSONValue in
+        let snapshot = router.snapshot
+        let data = snapshot.table.route(forTenant: tenant).map(RoutingSnapshot.logicalModels(of:))?.map { name -> JSONValue in
             ["id": .string(name), "object": "model", "created": 0, "owned_by": "switchyard"]
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        headers[Self.generationHeader] = String(router.snapshot.generation)
+        headers[Self.generationHeader] = String(snapshot.generation)
         return Response(status: .ok, headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: JSONValue.object(["object": "list", "data": .array(data)]).canonicalText)))
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: JSONValue.object(["object": "list", "data": .array(data ?? [])]).canonicalText)))
     }
 
     static func parseBody(_ raw: ByteBuffer) throws -> [String: JSONValue]? {
         guard raw.readableBytes > 0 else { return nil }
-        guard String(validating: raw.readableBytesView, as: UTF8.self) != nil else {
-            throw OpenAIError.invalidRequest("the request body is not valid UTF-8", code: "invalid_utf8")
-        }
         guard let value = try? JSONValue(parsing: raw.readableBytesView) else {
+            // Only a failed parse pays for a second pass, to say which of the two is wrong.
+            if String(validating: raw.readableBytesView, as: UTF8.self) == nil {
+                throw OpenAIError.invalidRequest("the request body is not valid UTF-8", code: "invalid_utf8")
+            }
             throw OpenAIError.invalidRequest("the request body is not valid JSON", code: "invalid_json")
         }
         guard case .object(let fields) = value else {
@@ -187,8 +189,8 @@ struct ProxyResponder: HTTPResponder {
         return fields
     }
 
-    private func refuse(_ refusal: PoolRefusal, bundle: BundleRef, tenant: String?) -> Response {
-        let key = TelemetryKey(bundle: bundle, tenant: tenant ?? "default", role: .primary)
+    private func refuse(_ refusal: PoolRefusal, bundle: BundleRef, tenantLabel: String) -> Response {
+        let key = TelemetryKey(bundle: bundle, tenant: tenantLabel, role: .primary)
         switch refusal {
         case .saturated:
             router.telemetry.recordRejected(key, at: Date())
@@ -203,7 +205,7 @@ struct ProxyResponder: HTTPResponder {
         }
     }
 
-    private func failUpstream(_ error: Error, endpoint: Endpoint, bundle: BundleRef, tenant: String?, arrival: ContinuousClock.Instant) -> Response {
+    private func failUpstream(_ error: Error, endpoint: Endpoint, bundle: BundleRef, tenantLabel: String, arrival: ContinuousClock.Instant) -> Response {
         let timedOut = (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
         // A backend that cannot be reached is taken out until its next health check passes.
         if !timedOut, !(error is CancellationError), !(error is UpstreamError) {
@@ -211,7 +213,7 @@ struct ProxyResponder: HTTPResponder {
         }
         let status: HTTPResponse.Status = timedOut ? .gatewayTimeout : .badGateway
         router.telemetry.record(RequestObservation(
-            key: TelemetryKey(bundle: bundle, tenant: tenant ?? "default", role: .primary), time: Date(), status: status.code,
+            key: TelemetryKey(bundle: bundle, tenant: tenantLabel, role: .primary), time: Date(), status: status.code,
             latencyMicros: (ContinuousClock.now - arrival).microseconds, upstreamError: true, timeout: timedOut))
         return OpenAIError(status: status, message: timedOut ? "the backend of \(bundle) did not answer in time"
                                : "the backend of \(bundle) failed: \(error)",

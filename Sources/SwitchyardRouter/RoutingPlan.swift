@@ -40,12 +40,10 @@ final class RoutingSnapshot: AtomicReference, Sendable {
 
     var generation: Int { table.generation }
 
-    /// The logical model names a tenant may ask for: the names of the bundles its route sends traffic to.
-    func logicalModels(forTenant tenant: String?) -> [String] {
-        guard let route = table.route(forTenant: tenant) else { return [] }
-        var names: [String] = []
-        for weight in route.weights where !names.contains(weight.bundle.name) { names.append(weight.bundle.name) }
-        return names
+    /// The logical model names a route answers to: the names of the bundles it sends traffic to, in order.
+    static func logicalModels(of route: TenantRoute) -> [String] {
+        var seen = Set<String>()
+        return route.weights.map(\.bundle.name).filter { seen.insert($0).inserted }
     }
 }
 

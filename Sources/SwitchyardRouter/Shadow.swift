@@ -8,14 +8,14 @@ extension SwitchyardRouter {
     /// Sends a sampled copy of a request to the tenant's shadow bundle, off the client's path: the answer is
     /// read, measured under role `shadow` and discarded. At most `shadowConcurrency` copies run at once;
     /// beyond that, copies are dropped rather than queued.
-    func mirror(_ body: [String: JSONValue], path: String, kind: EndpointKind, snapshot: RoutingSnapshot, tenant: String?, session: String?) {
-        guard let shadow = snapshot.table.route(forTenant: tenant)?.shadow, shadow.sampleBasisPoints > 0,
+    func mirror(_ body: [String: JSONValue], path: String, kind: EndpointKind, route: TenantRoute, snapshot: RoutingSnapshot, tenantLabel: String) {
+        guard let shadow = route.shadow, shadow.sampleBasisPoints > 0,
               Int.random(in: 0..<fullWeight) < shadow.sampleBasisPoints, let served = snapshot.bundles[shadow.bundle] else { return }
         guard shadowsInFlight.wrappingIncrementThenLoad(ordering: .acquiringAndReleasing) <= configuration.shadowConcurrency else {
             shadowsInFlight.wrappingDecrement(ordering: .acquiringAndReleasing)
             return
         }
-        let key = TelemetryKey(bundle: shadow.bundle, tenant: tenant ?? "default", role: .shadow)
+        let key = TelemetryKey(bundle: shadow.bundle, tenant: tenantLabel, role: .shadow)
         Task.detached { [self] in
             defer { shadowsInFlight.wrappingDecrement(ordering: .acquiringAndReleasing) }
             guard let endpoint = try? served.pool.acquire() else {
@@ -32,10 +32,15 @@ extension SwitchyardRouter {
             let start = ContinuousClock.now
             do {
                 let answer = try await UpstreamAnswer.fetch(request, client: client, timeout: configuration.upstreamTimeout, maxBody: configuration.maxAnswerBytes)
-                var scanner = StreamScanner()
-                scanner.feed(answer.firstBytes.readableBytesView)
-                while let chunk = try await answer.nextChunk() { scanner.feed(chunk.readableBytesView) }
-                let summary = answer.isStream ? scanner.summary : AnswerSummary(json: Data(answer.firstBytes.readableBytesView))
+                let summary: AnswerSummary
+                if answer.isStream {
+                    var scanner = StreamScanner()
+                    scanner.feed(answer.firstBytes.readableBytesView)
+                    while let chunk = try await answer.nextChunk() { scanner.feed(chunk.readableBytesView) }
+                    summary = scanner.summary
+                } else {
+                    summary = AnswerSummary(json: answer.firstBytes.readableBytesView)
+                }
                 telemetry.record(RequestObservation(
                     key: key, time: Date(), status: answer.status, latencyMicros: (ContinuousClock.now - start).microseconds,
                     ttftMicros: (answer.firstByteAt - start).microseconds, answer: summary,

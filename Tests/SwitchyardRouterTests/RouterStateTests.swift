@@ -59,9 +59,9 @@ import Testing
 
     @Test func reissueCancelsOnlyRequestsThatHaveNotStartedAnswering() {
         let registry = InFlightRegistry()
-        let waiting = InFlightTicket(tenant: "*", bundle: a, generation: 1)
-        let streaming = InFlightTicket(tenant: "*", bundle: a, generation: 1)
-        let elsewhere = InFlightTicket(tenant: "*", bundle: b, generation: 1)
+        let waiting = InFlightTicket(tenant: "*", bundle: a)
+        let streaming = InFlightTicket(tenant: "*", bundle: a)
+        let elsewhere = InFlightTicket(tenant: "*", bundle: b)
         let cancelled = CancelCounter()
         waiting.attach { cancelled.hit() }
         #expect(streaming.markStarted())
@@ -75,7 +75,7 @@ import Testing
 
     @Test func finishCountsButTouchesNothing() {
         let registry = InFlightRegistry()
-        let ticket = InFlightTicket(tenant: "acme", bundle: a, generation: 1)
+        let ticket = InFlightTicket(tenant: "acme", bundle: a)
         registry.register(ticket)
         #expect(registry.flip(to: table(b), policy: .finish) == FlipOutcome(generation: 2, affected: 1, reissued: 0))
         #expect(!ticket.reissueRequested)
@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func aReissueAskedBeforeTheUpstreamCallStartsCancelsItOnAttach() {
-        let ticket = InFlightTicket(tenant: "*", bundle: a, generation: 1)
+        let ticket = InFlightTicket(tenant: "*", bundle: a)
         #expect(ticket.requestReissue())
         let cancelled = CancelCounter()
         ticket.attach { cancelled.hit() }
