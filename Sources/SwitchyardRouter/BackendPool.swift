@@ -10,8 +10,9 @@ final class Endpoint: Sendable {
     /// Requests it may hold at once: its share of the pool's replicas × per-replica concurrency.
     let limit: ManagedAtomic<Int>
 
+    /// `url` is already normalised, without a trailing slash.
     init(url: String, limit: Int) {
-        self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.url = url
         self.limit = ManagedAtomic(limit)
     }
 

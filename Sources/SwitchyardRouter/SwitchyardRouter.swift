@@ -50,9 +50,6 @@ public final class SwitchyardRouter: Sendable {
 
     var snapshot: RoutingSnapshot { current.load(ordering: .acquiring) }
 
-    /// The generation in force.
-    public var generation: Int { snapshot.generation }
-
     /// Installs a new generation atomically and applies its in-flight policy; the outcome says how many
     /// requests in flight it affected, for the journal.
     @discardableResult

@@ -5,32 +5,40 @@ import SwitchyardCore
 
 /// Every telemetry series the router keeps (bundle × tenant × role), and their Prometheus exposition.
 public final class TelemetryHub: Sendable {
-    private let series = Mutex<[TelemetryKey: TelemetrySeries]>([:])
-    private let metrics = Mutex<[TelemetryKey: SeriesMetrics]>([:])
+    /// A series' windows and its Prometheus metrics, made together on first use.
+    struct Entry {
+        var series: TelemetrySeries
+        let metrics: SeriesMetrics
+    }
+
+    private let entries = Mutex<[TelemetryKey: Entry]>([:])
     let registry = PrometheusCollectorRegistry()
 
     init() {}
 
     func record(_ observation: RequestObservation) {
-        series.withLock { $0[observation.key, default: TelemetrySeries()].record(observation) }
-        metrics(for: observation.key).record(observation)
+        update(observation.key) { $0.record(observation) }.record(observation)
     }
 
     func recordRejected(_ key: TelemetryKey, at time: Date) {
-        series.withLock { $0[key, default: TelemetrySeries()].recordRejected(at: time) }
-        metrics(for: key).rejected.increment()
+        update(key) { $0.recordRejected(at: time) }.rejected.increment()
     }
 
     /// The Prometheus text exposition of every series.
     public func exposition() -> String { registry.emitToString() }
 
-    private func metrics(for key: TelemetryKey) -> SeriesMetrics {
-        metrics.withLock { known in
-            if let existing = known[key] { return existing }
-            let created = SeriesMetrics(registry: registry, key: key)
-            known[key] = created
-            return created
+    /// Changes one series under a single lock and returns its metrics, which are updated outside the lock.
+    private func update(_ key: TelemetryKey, _ change: (inout TelemetrySeries) -> Void) -> SeriesMetrics {
+        entries.withLock { all in
+            if all[key] == nil { all[key] = Entry(series: TelemetrySeries(), metrics: SeriesMetrics(registry: registry, key: key)) }
+            change(&all[key]!.series)
+            return all[key]!.metrics
         }
+    }
+
+    /// The series of live (primary) traffic to `bundle`, across tenants.
+    private func primarySeries(of bundle: BundleRef) -> [TelemetrySeries] {
+        entries.withLock { all in all.filter { $0.key.bundle == bundle && $0.key.role == .primary }.map(\.value.series) }
     }
 }
 
@@ -91,16 +99,10 @@ struct SeriesMetrics: Sendable {
 
 extension TelemetryHub: TelemetryWindows {
     public func counters(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> TelemetryCounters {
-        series.withLock { all in
-            all.filter { $0.key.bundle == bundle && $0.key.role == .primary }
-                .reduce(TelemetryCounters()) { $0 + $1.value.totals(lastSeconds: seconds, now: now) }
-        }
+        primarySeries(of: bundle).reduce(TelemetryCounters()) { $0 + $1.totals(lastSeconds: seconds, now: now) }
     }
 
     public func latencySamples(bundle: BundleRef, lastSeconds seconds: Int, now: Date, ttft: Bool) -> [Double] {
-        series.withLock { all in
-            all.filter { $0.key.bundle == bundle && $0.key.role == .primary }
-                .flatMap { $0.value.latencySamples(lastSeconds: seconds, now: now, ttft: ttft) }
-        }
+        primarySeries(of: bundle).flatMap { $0.latencySamples(lastSeconds: seconds, now: now, ttft: ttft) }
     }
 }

@@ -20,9 +20,9 @@ extension SwitchyardStore {
     /// Appends an entry inside the caller's transaction and moves the head.
     @discardableResult
     static func append(_ draft: JournalDraft, time: String, in db: Database) throws -> JournalEntry {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1")
-        let seq = (head?["seq"] as Int? ?? 0) + 1
-        let previous = head?["hash"] as String? ?? JournalEntry.genesisHash
+        let head = try head(in: db)
+        let seq = (head?.seq ?? 0) + 1
+        let previous = head?.hash ?? JournalEntry.genesisHash
         let entry = JournalEntry(seq: seq, time: time, draft: draft, previousHash: previous)
         try db.execute(
             sql: """
@@ -65,18 +65,17 @@ extension SwitchyardStore {
             var verifier = JournalChainVerifier()
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY seq")
             while let row = try rows.next() { verifier.check(Self.entry(from: row)) }
-            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1")
-                .map { JournalHead(seq: $0["seq"], hash: $0["hash"]) }
-            return verifier.finish(head: head)
+            return verifier.finish(head: try Self.head(in: db))
         }
     }
 
     /// The last entry written, or nil for an empty journal.
     public func journalHead() throws -> JournalHead? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1")
-                .map { JournalHead(seq: $0["seq"], hash: $0["hash"]) }
-        }
+        try read(Self.head(in:))
+    }
+
+    static func head(in db: Database) throws -> JournalHead? {
+        try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1").map { JournalHead(seq: $0["seq"], hash: $0["hash"]) }
     }
 
     static func entry(from row: Row) -> JournalEntry {

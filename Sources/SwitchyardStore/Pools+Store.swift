@@ -26,8 +26,9 @@ extension SwitchyardStore {
             guard record.stage != .archived else {
                 throw SwitchyardError.refused("\(spec.bundle) is archived; it cannot be deployed")
             }
-            let previous = try Self.poolSpec(spec.bundle, in: db)
-            guard previous != spec else { return try Self.poolRecord(spec.bundle, in: db)! }
+            let existing = try Self.poolRecord(spec.bundle, in: db)
+            if let existing, existing.spec == spec { return existing }
+            let previous = existing?.spec
             try db.execute(
                 sql: """
                     INSERT INTO pools (name, version, spec, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
@@ -54,9 +55,6 @@ extension SwitchyardStore {
         }
     }
 
-    static func poolSpec(_ ref: BundleRef, in db: Database) throws -> PoolSpec? {
-        try poolRecord(ref, in: db)?.spec
-    }
 
     static func poolRecord(_ ref: BundleRef, in db: Database) throws -> PoolRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM pools WHERE name = ? AND version = ?", arguments: [ref.name, ref.version])

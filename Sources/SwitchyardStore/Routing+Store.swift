@@ -16,8 +16,7 @@ extension SwitchyardStore {
     /// The routing generation in force (generation 0, empty, before the first `route set`).
     public func routing() throws -> RoutingGeneration {
         try read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT routing, committed_at FROM routing_generations ORDER BY generation DESC LIMIT 1")
-            return RoutingGeneration(table: try Self.currentRouting(in: db), committedAt: row?["committed_at"])
+            try Self.currentGeneration(in: db)
         }
     }
 
@@ -53,7 +52,7 @@ extension SwitchyardStore {
                 throw SwitchyardError.refused("\(ref) is archived and cannot receive traffic",
                                               hint: "route to a bundle in candidate, staging or production")
             }
-            if try poolSpec(ref, in: db) == nil {
+            if try poolRecord(ref, in: db) == nil {
                 throw SwitchyardError.refused("\(ref) has no pool, so nothing could serve its traffic",
                                               hint: "deploy it first: switchyard pool set \(ref) --endpoint URL --replicas N --max-concurrency C --reason …")
             }
@@ -63,13 +62,16 @@ extension SwitchyardStore {
                        arguments: [table.generation, try JSONValue(encoding: table).canonicalText, time, entry.seq])
     }
 
-    static func currentRouting(in db: Database) throws -> RoutingTable {
-        guard let text = try String.fetchOne(db, sql: "SELECT routing FROM routing_generations ORDER BY generation DESC LIMIT 1") else {
-            return RoutingTable()
+    static func currentRouting(in db: Database) throws -> RoutingTable { try currentGeneration(in: db).table }
+
+    /// The newest generation row; generation 0, empty, before the first.
+    static func currentGeneration(in db: Database) throws -> RoutingGeneration {
+        guard let row = try Row.fetchOne(db, sql: "SELECT routing, committed_at FROM routing_generations ORDER BY generation DESC LIMIT 1") else {
+            return RoutingGeneration(table: RoutingTable(), committedAt: nil)
         }
-        guard let table = try? JSONValue(parsing: text).decode(as: RoutingTable.self) else {
+        guard let table = try? JSONValue(parsing: row["routing"] as String).decode(as: RoutingTable.self) else {
             throw SwitchyardError.failure("the current routing generation is unreadable", hint: "run `switchyard audit verify`")
         }
-        return table
+        return RoutingGeneration(table: table, committedAt: row["committed_at"])
     }
 }
