@@ -67,6 +67,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Floor 2: a simulated fleet and traffic on a virtual clock, for scenario tests and drills.
+        .target(name: "SwitchyardSim", dependencies: ["SwitchyardCore"]),
         // Floor 3: the control-plane runtime: commands and (next) the tick loop, composing the floors below.
         .target(name: "SwitchyardEngine", dependencies: ["SwitchyardCore", "SwitchyardStore"]),
         // Floor 5: the command-line program.
@@ -94,7 +96,9 @@ let package = Package(
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport"),
         .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest", "SwitchyardTestSupport"]),
-        .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore"]),
+        .target(name: "StoreTestSupport", dependencies: ["SwitchyardStore"], path: "Tests/StoreTestSupport"),
+        .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "StoreTestSupport"]),
+        .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine", "SwitchyardSim", "StoreTestSupport"]),
         .testTarget(name: "SwitchyardRouterTests", dependencies: ["SwitchyardRouter", "SwitchyardFakeBackend"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard", "SwitchyardTestSupport"]),
     ],

@@ -8,6 +8,8 @@ public struct SwitchyardError: Error, Equatable, Sendable, CustomStringConvertib
         case usage
         /// The request is understood but a policy refuses it (immutability, pinning, stage rules): exit 3.
         case refused
+        /// A rollback's target has no warm, health-checked replicas to take the traffic: exit 4.
+        case targetNotWarm
     }
 
     public var category: Category
@@ -23,6 +25,7 @@ public struct SwitchyardError: Error, Equatable, Sendable, CustomStringConvertib
     public static func failure(_ message: String, hint: String? = nil) -> Self { .init(.failure, message, hint: hint) }
     public static func usage(_ message: String, hint: String? = nil) -> Self { .init(.usage, message, hint: hint) }
     public static func refused(_ message: String, hint: String? = nil) -> Self { .init(.refused, message, hint: hint) }
+    public static func targetNotWarm(_ message: String, hint: String? = nil) -> Self { .init(.targetNotWarm, message, hint: hint) }
 
     public var description: String {
         guard let hint else { return message }

@@ -9,6 +9,13 @@ public struct LatencySummary: Hashable, Sendable, Codable {
     public var p99: Int
 
     public static let empty = LatencySummary(count: 0, p50: 0, p95: 0, p99: 0)
+
+    public init(count: Int, p50: Int, p95: Int, p99: Int) {
+        self.count = count
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+    }
 }
 
 /// One telemetry series: per-second counters for the last hour, and per-minute latency and
@@ -134,4 +141,13 @@ public struct TelemetrySeries: Sendable {
 
 extension UInt64 {
     func clamped(to upper: UInt64) -> UInt64 { Swift.min(self, upper) }
+}
+
+extension LatencySummary {
+    /// Quantiles of raw samples (microseconds), for summaries across several series.
+    public init(samples: [Double]) {
+        let sorted = samples.sorted()
+        func quantile(_ q: Double) -> Int { sorted.isEmpty ? 0 : Int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) }
+        self.init(count: sorted.count, p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99))
+    }
 }

@@ -20,6 +20,10 @@ public struct RolloutCommands: Sendable {
         let overridden = try FreezeGuard.check(.startRollout(bundleName: canary.name), freezes: try store.activeFreezes(at: now), at: now,
                                                overrideReason: overrideFreeze ? reason : nil)
         _ = try store.requireBundle(canary)
+        if try store.automationState(policy: ControlPolicy()).guards.breakerTripped {
+            throw SwitchyardError.refused("the circuit breaker is open after consecutive automatic rollbacks; no rollout may start",
+                                          hint: "find out why, then: switchyard breaker reset --reason \"…\"")
+        }
         let from = try baseline ?? inferBaseline(excluding: canary)
         guard from != canary else { throw SwitchyardError.usage("the canary and the baseline are both \(canary)") }
         let (rollout, changes) = Rollout.start(plan: plan, canary: canary, baseline: from, at: now)

@@ -69,12 +69,7 @@ public enum RolloutPlanManifest {
             for metric in metrics where !AnalysisStep.knownMetrics.contains(metric) {
                 reader.report(at: fields.node("metrics"), field: "\(field).metrics", Suggest.unknown("metric", metric, in: AnalysisStep.knownMetrics))
             }
-            var window = 300
-            if let text = fields.string("window") {
-                if let seconds = try? DurationText.seconds(text, field: "window"), seconds > 0 { window = seconds } else {
-                    reader.report(at: fields.node("window"), field: "\(field).window", "'\(text)' is not a duration; valid: 90s, 5m, 1h")
-                }
-            }
+            let window = fields.duration("window") ?? 300
             let samples = fields.int("minimum_samples", in: 1...1_000_000) ?? MetricJudge.defaults.minimumSamples
             return .analysis(AnalysisStep(metrics: metrics, windowSeconds: window, minimumSamples: samples))
         default:

@@ -175,6 +175,16 @@ struct Fields {
         return number
     }
 
+    /// A positive duration written `90s`, `5m`, `1h` or `1h30m`, in seconds.
+    func duration(_ name: String) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let seconds = try? DurationText.seconds(text, field: name), seconds > 0 else {
+            reader.report(at: node(name), field: field(name), "'\(text)' is not a duration; valid: 90s, 5m, 1h")
+            return nil
+        }
+        return seconds
+    }
+
     /// A value from a fixed set, reported with the valid choices.
     func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type, required what: String? = nil) -> T?
     where T.RawValue == String {

@@ -22,15 +22,10 @@ struct HealthChecker: Service {
     func checkAll() async {
         await withTaskGroup(of: Void.self) { group in
             for endpoint in directory.all {
-                group.addTask { endpoint.healthy.store(await isHealthy(endpoint), ordering: .relaxed) }
+                group.addTask {
+                    endpoint.healthy.store(await HealthProbe.isHealthy(endpoint.url, client: client, timeout: .seconds(2)), ordering: .relaxed)
+                }
             }
         }
-    }
-
-    private func isHealthy(_ endpoint: Endpoint) async -> Bool {
-        let request = HTTPClientRequest(url: endpoint.url + "/health")
-        guard let response = try? await client.execute(request, timeout: .seconds(2)) else { return false }
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        return response.status.code == 200
     }
 }

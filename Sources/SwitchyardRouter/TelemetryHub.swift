@@ -37,7 +37,7 @@ public final class TelemetryHub: Sendable {
     }
 
     /// The series of live (primary) traffic to `bundle`, across tenants.
-    private func primarySeries(of bundle: BundleRef) -> [TelemetrySeries] {
+    func primarySeriesList(of bundle: BundleRef) -> [TelemetrySeries] {
         entries.withLock { all in all.filter { $0.key.bundle == bundle && $0.key.role == .primary }.map(\.value.series) }
     }
 }
@@ -99,10 +99,10 @@ struct SeriesMetrics: Sendable {
 
 extension TelemetryHub: TelemetryWindows {
     public func counters(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> TelemetryCounters {
-        primarySeries(of: bundle).reduce(TelemetryCounters()) { $0 + $1.totals(lastSeconds: seconds, now: now) }
+        primarySeriesList(of: bundle).reduce(TelemetryCounters()) { $0 + $1.totals(lastSeconds: seconds, now: now) }
     }
 
     public func latencySamples(bundle: BundleRef, lastSeconds seconds: Int, now: Date, ttft: Bool) -> [Double] {
-        primarySeries(of: bundle).flatMap { $0.latencySamples(lastSeconds: seconds, now: now, ttft: ttft) }
+        primarySeriesList(of: bundle).flatMap { $0.latencySamples(lastSeconds: seconds, now: now, ttft: ttft) }
     }
 }

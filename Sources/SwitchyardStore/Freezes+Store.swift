@@ -7,16 +7,22 @@ extension SwitchyardStore {
     @discardableResult
     public func freeze(scope: Freeze.Scope, reason: String, actor: String, expiresAfterSeconds: Int?) throws -> Freeze {
         try write { db, time in
-            let now = Timestamp.parse(time)!
-            let expires = expiresAfterSeconds.map { now + Double($0) }
-            var payload: [String: JSONValue] = ["scope": .string(scope.description)]
-            payload["expires"] = expires.map { .string(Timestamp.format($0)) } ?? .null
-            let entry = try Self.append(JournalDraft(actor: actor, kind: JournalKind.freezeDeclared, subject: "freeze:\(scope)",
-                                                     reason: reason, payload: .object(payload)), time: time, in: db)
-            try db.execute(sql: "INSERT INTO freezes (scope, reason, actor, since, expires, journal_seq) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [scope.description, reason, actor, time, expires.map(Timestamp.format), entry.seq])
-            return Freeze(scope: scope, reason: reason, actor: actor, since: now, expires: expires)
+            try Self.insertFreeze(scope: scope, reason: reason, actor: actor, expiresAfterSeconds: expiresAfterSeconds, time: time, in: db)
         }
+    }
+
+    /// Declares a freeze inside the caller's transaction, with its journal entry.
+    @discardableResult
+    static func insertFreeze(scope: Freeze.Scope, reason: String, actor: String, expiresAfterSeconds: Int?, time: String, in db: Database) throws -> Freeze {
+        let now = Timestamp.parse(time)!
+        let expires = expiresAfterSeconds.map { now + Double($0) }
+        var payload: [String: JSONValue] = ["scope": .string(scope.description)]
+        payload["expires"] = expires.map { .string(Timestamp.format($0)) } ?? .null
+        let entry = try append(JournalDraft(actor: actor, kind: JournalKind.freezeDeclared, subject: "freeze:\(scope)",
+                                            reason: reason, payload: .object(payload)), time: time, in: db)
+        try db.execute(sql: "INSERT INTO freezes (scope, reason, actor, since, expires, journal_seq) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [scope.description, reason, actor, time, expires.map(Timestamp.format), entry.seq])
+        return Freeze(scope: scope, reason: reason, actor: actor, since: now, expires: expires)
     }
 
     /// Lifts the active freezes with `scope` (every active freeze when nil); refuses when none is active.

@@ -102,6 +102,35 @@ enum Migrations {
                 CREATE UNIQUE INDEX one_active_rollout ON rollouts(active) WHERE active = 1;
                 """)
         }
+        migrator.registerMigration("v4: rollback drains, automation state, observations") { db in
+            try db.execute(sql: """
+                CREATE TABLE rollbacks (
+                    id INTEGER PRIMARY KEY,
+                    from_bundle TEXT NOT NULL,
+                    to_bundle TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    active INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    journal_seq INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX one_active_rollback ON rollbacks(active) WHERE active = 1;
+
+                CREATE TABLE automation (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    state TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+
+                CREATE TABLE observations (
+                    bundle TEXT PRIMARY KEY,
+                    observation TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -45,7 +45,8 @@ extension SwitchyardStore {
     /// Checks that the bundles a change routes to can serve (registered, not archived, deployed), then commits
     /// `table` as a generation with its journal entry. Routes the change did not touch are not re-checked, so a
     /// stale route elsewhere never blocks a rollback.
-    static func commit(_ table: RoutingTable, checking refs: [BundleRef], draft: JournalDraft, time: String, in db: Database) throws {
+    @discardableResult
+    static func commit(_ table: RoutingTable, checking refs: [BundleRef], draft: JournalDraft, time: String, in db: Database) throws -> JournalEntry {
         for ref in Set(refs).sorted() {
             let record = try requireBundle(ref, in: db)
             if record.stage == .archived {
@@ -60,6 +61,7 @@ extension SwitchyardStore {
         let entry = try append(draft, time: time, in: db)
         try db.execute(sql: "INSERT INTO routing_generations (generation, routing, committed_at, journal_seq) VALUES (?, ?, ?, ?)",
                        arguments: [table.generation, try JSONValue(encoding: table).canonicalText, time, entry.seq])
+        return entry
     }
 
     static func currentRouting(in db: Database) throws -> RoutingTable { try currentGeneration(in: db).table }

@@ -58,9 +58,10 @@ struct RoutingWatcher: Service {
     }
 }
 
-/// Runs the Engine's control loop once a second inside `serve`.
+/// Runs the Engine's control loop once a second inside `serve`, after saving the router's observations.
 struct ControlLoopService: Service {
     let loop: ControlLoop
+    let observe: @Sendable () throws -> Void
     let logger = Logger(label: "switchyard.engine")
 
     func run() async throws {
@@ -68,6 +69,7 @@ struct ControlLoopService: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 do {
+                    try observe()
                     for line in try loop.tick() { Terminal.announce("engine: \(line)") }
                 } catch {
                     logger.error("control loop tick failed: \(error)")

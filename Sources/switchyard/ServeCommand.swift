@@ -21,6 +21,7 @@ struct ServeCommand: LongRunningCommand {
     @Option(name: .long, help: "Largest request body accepted, in bytes.") var maxBody = 4 << 20
     @Option(name: .long, help: "How long shutdown waits for requests in flight, e.g. 30s.") var drainTimeout = "30s"
     @Option(name: .long, help: "How often to check the store for a new routing generation, in milliseconds.") var reloadMs = 250
+    @Option(name: .long, help: "Control policy file (YAML): SLO, trigger thresholds, guards, drain stages.") var policy: String?
 
     func runUntilStopped() async throws {
         let dataAddress = try ListenAddress(parsing: listen, option: "--listen")
@@ -39,7 +40,10 @@ struct ServeCommand: LongRunningCommand {
         let outcome = router.install(try loader.plan())
         await router.checkHealthNow()
         let watcher = RoutingWatcher(loader: loader, router: router, interval: .milliseconds(reloadMs), initialHead: initialHead)
-        let engine = ControlLoopService(loop: ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry))
+        let policy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
+        let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
+        let loop = ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry, capacity: capacity, policy: policy)
+        let engine = ControlLoopService(loop: loop) { try store.recordObservations(router.observations(now: Date())) }
         let services = router.services(listen: (dataAddress.host, dataAddress.port), admin: (adminAddress.host, adminAddress.port)) { data, admin in
             Terminal.announce("switchyard serving generation \(outcome.generation) on http://\(dataAddress.host):\(data) (admin http://\(adminAddress.host):\(admin))")
         }

@@ -21,9 +21,11 @@ struct StatusCommand: ParsableCommand {
         var journalIntact: Bool
         var journalProblem: String?
         var freezes: [Freeze]
+        var guards: AutomationGuards
+        var rollback: Rollback?
 
         enum CodingKeys: String, CodingKey {
-            case routing, bundles, pools, freezes
+            case routing, bundles, pools, freezes, guards, rollback
             case stateDirectory = "state_directory"
             case journalEntries = "journal_entries"
             case journalIntact = "journal_intact"
@@ -37,7 +39,8 @@ struct StatusCommand: ParsableCommand {
         let status = Status(
             stateDirectory: store.directory, routing: try store.routing(), bundles: try store.bundles(), pools: try store.pools(),
             journalEntries: chain.entriesChecked, journalIntact: chain.isIntact, journalProblem: chain.problem?.message,
-            freezes: try store.activeFreezes(at: Date()))
+            freezes: try store.activeFreezes(at: Date()), guards: try store.automationState(policy: ControlPolicy()).guards,
+            rollback: try store.activeRollback())
         if output.json { return try Terminal.printJSON(status) }
         print(text(status))
     }
@@ -49,6 +52,12 @@ struct StatusCommand: ParsableCommand {
         for freeze in status.freezes {
             let until = freeze.expires.map { "until \(Timestamp.format($0))" } ?? "until unfreeze"
             lines.append("FROZEN (\(freeze.scope)) by \(freeze.actor) since \(Timestamp.format(freeze.since)), \(until): \(freeze.reason)")
+        }
+        if status.guards.breakerTripped || status.guards.automaticActionBlocked(at: Date()) != nil {
+            lines.append(GuardText.describe(status.guards, now: Date()))
+        }
+        if let rollback = status.rollback {
+            lines.append("ROLLBACK \(rollback.from) → \(rollback.to): \(rollback.statusText) (`switchyard rollback status`)")
         }
         lines += ["", "Routing " + RouteText.describe(status.routing), "", "Bundles"]
         lines.append(Terminal.table(

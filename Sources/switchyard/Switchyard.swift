@@ -7,11 +7,11 @@ struct Switchyard: ParsableCommand {
         abstract: "Rehearsed, seconds-long rollback of LLM releases.",
         discussion: """
             State lives in a directory (--state, else $SWITCHYARD_STATE, else ./.switchyard).
-            Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused by policy.
+            Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused, 4 target not warm.
             Shell completions: switchyard --generate-completion-script bash|zsh|fish
             """,
         subcommands: [
-            StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self, RolloutCommand.self,
+            StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self, RolloutCommand.self, RollbackCommand.self, BreakerCommand.self,
             FreezeCommand.self, UnfreezeCommand.self,
             AuditCommand.self, HistoryCommand.self, ServeCommand.self, FakeBackendCommand.self,
         ]

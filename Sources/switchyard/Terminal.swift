@@ -24,6 +24,7 @@ enum Terminal {
         case .failure: 1
         case .usage: 2
         case .refused: 3
+        case .targetNotWarm: 4
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import SwitchyardCore
 import SwitchyardManifest
 
-// Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused by policy.
+// Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused, 4 target not warm.
 do {
     var command = try Switchyard.parseAsRoot()
     if let server = command as? LongRunningCommand {

@@ -114,6 +114,6 @@ import Testing
         #expect(completion.stdout.contains("_switchyard"))
         let help = try cli.run("--help", state: false)
         #expect(help.code == 0)
-        #expect(help.stdout.contains("Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused by policy."))
+        #expect(help.stdout.contains("Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused, 4 target not warm."))
     }
 }

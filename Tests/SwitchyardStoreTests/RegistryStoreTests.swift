@@ -2,6 +2,7 @@ import Foundation
 import SwitchyardCore
 import Testing
 @testable import SwitchyardStore
+import StoreTestSupport
 
 @Suite struct RegistryStoreTests {
     @Test func registeringWritesTheBundleAndItsJournalEntry() throws {

@@ -2,6 +2,7 @@ import Foundation
 import SwitchyardCore
 import Testing
 @testable import SwitchyardStore
+import StoreTestSupport
 
 @Suite struct RoutingStoreTests {
     let v1 = StoreFixture.ref("1.0.0"), v2 = StoreFixture.ref("2.0.0")

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import openai
@@ -41,7 +42,7 @@ def start(args, pattern, timeout=20, binary=BINARY):
 class Fleet:
     """Three bundles of support-assistant, each with one fake backend, behind one router."""
 
-    def __init__(self, max_concurrency=16):
+    def __init__(self, max_concurrency=16, policy=None):
         self.dir = Path(tempfile.mkdtemp(prefix="switchyard-e2e-"))
         self.state = self.dir / "state"
         self.processes = []
@@ -60,15 +61,19 @@ class Fleet:
         self.route("support-assistant@1.0.0=100%")
         keys = self.dir / "tenant-keys.yaml"
         keys.write_text("acme: [sk-acme-1, sk-acme-2]\nglobex: [sk-globex]\n")
-        self.serve, match = start(["serve", "--state", str(self.state), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-                                   "--reload-ms", "100", "--tenant-keys", str(keys)], r"on (http://\S+) \(admin (http://\S+)\)")
+        serve = ["serve", "--state", str(self.state), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                 "--reload-ms", "100", "--tenant-keys", str(keys)]
+        if policy:
+            (self.dir / "policy.yaml").write_text(policy)
+            serve += ["--policy", str(self.dir / "policy.yaml")]
+        self.serve, match = start(serve, r"on (http://\S+) \(admin (http://\S+)\)")
         self.processes.append(self.serve)
         self.url, self.admin = match.group(1), match.group(2)
 
-    def cli(self, *args):
+    def cli(self, *args, expect=0):
         result = subprocess.run([str(BINARY), *args, "--state", str(self.state)], capture_output=True, text=True)
-        assert result.returncode == 0, f"switchyard {' '.join(args)}: {result.stderr}"
-        return result.stdout
+        assert result.returncode == expect, f"switchyard {' '.join(args)} exited {result.returncode}: {result.stderr}"
+        return result.stdout if expect == 0 else result.stdout + result.stderr
 
     def route(self, *weights, extra=()):
         """Commits a routing change and waits until the router serves it."""
@@ -118,3 +123,27 @@ class Fleet:
 def get_json(url):
     with urllib.request.urlopen(url, timeout=5) as response:
         return json.load(response)
+
+
+def default_weights(fleet):
+    table = json.loads(fleet.cli("route", "show", "--json"))["table"]
+    return {f"{w['bundle']['name']}@{w['bundle']['version']}": w["basis_points"] for w in table["routes"]["*"]["weights"]}
+
+
+def rollout_entries(fleet):
+    return [e for e in json.loads(fleet.cli("history", "--kind", "rollout", "--json"))]
+
+
+def start_rollout(fleet, plan_text):
+    plan = fleet.dir / f"plan-{uuid.uuid4()}.yaml"
+    plan.write_text(plan_text)
+    fleet.cli("rollout", "start", "support-assistant@2.0.0", "--plan", str(plan), "--reason", "e2e")
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} within {timeout}s")

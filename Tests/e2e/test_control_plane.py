@@ -1,13 +1,11 @@
 """The Engine's control loop inside a real `switchyard serve`: timed steps and automatic rollback."""
 import json
 import threading
-import time
-import uuid
 
 import httpx
 import pytest
 
-from fleet import FAST
+from fleet import FAST, default_weights, rollout_entries, start_rollout, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -26,30 +24,6 @@ def fleet_abort(fleet):
     subprocess.run([str(BINARY), "rollout", "abort", "--reason", "test cleanup", "--state", str(fleet.state)], capture_output=True)
 
 
-def default_weights(fleet):
-    table = json.loads(fleet.cli("route", "show", "--json"))["table"]
-    return {f"{w['bundle']['name']}@{w['bundle']['version']}": w["basis_points"] for w in table["routes"]["*"]["weights"]}
-
-
-def rollout_entries(fleet):
-    return [e for e in json.loads(fleet.cli("history", "--kind", "rollout", "--json"))]
-
-
-def start_rollout(fleet, plan_text):
-    plan = fleet.dir / f"plan-{uuid.uuid4()}.yaml"
-    plan.write_text(plan_text)
-    fleet.cli("rollout", "start", "support-assistant@2.0.0", "--plan", str(plan), "--reason", "e2e")
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} within {timeout}s")
-
-
 def test_a_timed_pause_advances_on_its_own(fleet):
     start_rollout(fleet, "name: timed\nsteps:\n  - setWeight: 20\n  - pause: 2s\n  - setWeight: 100\n")
     assert default_weights(fleet) == {"support-assistant@1.0.0": 8000, "support-assistant@2.0.0": 2000}
@@ -59,10 +33,10 @@ def test_a_timed_pause_advances_on_its_own(fleet):
     assert "completed" in step["payload"]["status"]
 
 
-def test_a_faulty_canary_is_rolled_back_automatically(fleet):
+def test_a_failing_analysis_gate_aborts_the_rollout(fleet):
     fleet.set_profile("2.0.0", error_rate=0.6)
     start_rollout(fleet, "name: gated\nsteps:\n  - setWeight: 50\n"
-                         "  - analysis: {metrics: [error_rate, latency], window: 3s, minimum_samples: 20}\n  - setWeight: 100\n")
+                         "  - analysis: {metrics: [error_rate, latency], window: 1s, minimum_samples: 20}\n  - setWeight: 100\n")
     stop = threading.Event()
 
     def traffic():

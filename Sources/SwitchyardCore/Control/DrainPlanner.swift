@@ -8,6 +8,14 @@ public struct DrainTarget: Hashable, Sendable, Codable {
     public var coldStartSeconds: Int
     public var scaleUpPerMinute: Double
 
+    enum CodingKeys: String, CodingKey {
+        case warmReplicas = "warm_replicas"
+        case maxReplicas = "max_replicas"
+        case perReplicaConcurrency = "per_replica_concurrency"
+        case coldStartSeconds = "cold_start_seconds"
+        case scaleUpPerMinute = "scale_up_per_minute"
+    }
+
     public init(warmReplicas: Int, maxReplicas: Int, perReplicaConcurrency: Int, coldStartSeconds: Int, scaleUpPerMinute: Double) {
         self.warmReplicas = warmReplicas
         self.maxReplicas = maxReplicas
@@ -33,6 +41,12 @@ public struct DrainStage: Hashable, Sendable, Codable {
     public var targetConcurrency: Int
     /// Seconds from the start of the drain until the target's warm capacity allows this stage; nil if never.
     public var readyAfterSeconds: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case remainingBasisPoints = "remaining_basis_points"
+        case targetConcurrency = "target_concurrency"
+        case readyAfterSeconds = "ready_after_seconds"
+    }
 }
 
 /// The pre-flight plan a rollback shows before it acts.
@@ -46,6 +60,15 @@ public struct DrainPlan: Hashable, Sendable, Codable {
     public var estimatedSeconds: Int?
     /// Whether moving everything at once fits the target's warm capacity now.
     public var fastAllowed: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case stages
+        case targetWarm = "target_warm"
+        case warmCapacity = "warm_capacity"
+        case requiredConcurrency = "required_concurrency"
+        case estimatedSeconds = "estimated_seconds"
+        case fastAllowed = "fast_allowed"
+    }
 }
 
 /// Plans a staged drain that never sends the target more concurrent requests than its warm capacity can

@@ -1,21 +1,21 @@
 import Foundation
 import SwitchyardCore
-@testable import SwitchyardStore
+import SwitchyardStore
 
 /// A store in a fresh temporary directory, removed when the fixture is released.
-final class StoreFixture {
-    let directory: String
-    let clock = ManualClock()
-    let store: SwitchyardStore
+public final class StoreFixture {
+    public let directory: String
+    public let clock = ManualClock()
+    public let store: SwitchyardStore
 
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-\(UUID().uuidString)").path
         store = try SwitchyardStore(directory: directory, clock: clock, create: true)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
-    static func bundle(_ version: String, temperature: Double = 0.3) -> ReleaseBundle {
+    public static func bundle(_ version: String, temperature: Double = 0.3) -> ReleaseBundle {
         ReleaseBundle(
             name: "app", version: version,
             model: ModelReference(provider: "vllm", id: "acme/app-8b", revision: "a1b2c3d"),
@@ -26,10 +26,13 @@ final class StoreFixture {
             pricing: Pricing(inputPer1k: 0.1, outputPer1k: 0.2))
     }
 
-    static func ref(_ version: String) -> BundleRef { BundleRef(name: "app", version: version) }
+    public static func ref(_ version: String) -> BundleRef { BundleRef(name: "app", version: version) }
 
     /// Registers and deploys `versions`.
-    func deploy(_ versions: String...) throws {
+    public func deploy(_ versions: String...) throws { try deploy(versions) }
+
+    /// Registers and deploys `versions`.
+    public func deploy(_ versions: [String]) throws {
         _ = try store.addBundles(versions.map { .init(bundle: Self.bundle($0), promptText: "Be brief.", floating: false) }, actor: "alice")
         for version in versions {
             try store.setPool(PoolSpec(bundle: Self.ref(version), endpoints: ["http://127.0.0.1:9000"], replicas: 2, maxConcurrency: 8),
@@ -38,7 +41,7 @@ final class StoreFixture {
     }
 
     /// Everything that must not move when a change is refused.
-    func snapshot() throws -> String {
+    public func snapshot() throws -> String {
         let bundles = try store.bundles().map { "\($0.ref) \($0.stage.rawValue) \($0.signOffs.count)" }
         let routing = try store.routing().table
         return "\(bundles) \(try JSONValue(encoding: routing).canonicalText) \(try store.journal().count) \(try store.pools().count)"

@@ -1,0 +1,69 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardStore
+
+extension ControlLoop {
+    /// Tier 0 on the rollout's canary: three failing checks in a row roll it back to the baseline, unless the
+    /// cooldown or the breaker forbids automatic action. The second automatic rollback in a row trips the
+    /// breaker and goes to the last human-validated bundle instead. Readings are journaled with the decision.
+    func tickTriggers() throws -> [String] {
+        let now = clock.now()
+        var state = try store.automationState(policy: policy)
+        let before = state
+        let rollout = try store.activeRollout()
+        if rollout == nil, state.watched != nil, case .completed? = try store.latestRollout()?.status {
+            state.guards.recordHealthyOutcome()
+        }
+        state.watch(rollout?.canary)
+        guard let rollout, try store.activeRollback() == nil else {
+            if state != before { try store.saveAutomation(state) }
+            return []
+        }
+        let long = policy.burn.longWindowSeconds
+        let short = policy.burn.shortWindowSeconds
+        let windows = Tier0Trigger.Windows(
+            canaryLong: telemetry.counters(bundle: rollout.canary, lastSeconds: long, now: now),
+            canaryShort: telemetry.counters(bundle: rollout.canary, lastSeconds: short, now: now),
+            baselineLong: telemetry.counters(bundle: rollout.baseline, lastSeconds: long, now: now),
+            baselineShort: telemetry.counters(bundle: rollout.baseline, lastSeconds: short, now: now))
+        let (decision, reading) = state.tier0.check(windows, policy: policy)
+        let readings = try JSONValue(encoding: reading)
+        if decision == .environmentFault {
+            try store.saveAutomation(state, draft: JournalDraft(
+                actor: "auto:tier0", kind: JournalKind.automation("environment-fault"), subject: rollout.canary.description,
+                reason: "canary and baseline are failing together: an environment fault, not the canary; no rollback",
+                payload: ["readings": readings]))
+            return ["environment fault: \(reading.summary)"]
+        }
+        // A trigger that fired during the cooldown stays firing and acts once the cooldown is over.
+        guard state.tier0.checks.firing else {
+            if state != before { try store.saveAutomation(state) }
+            return []
+        }
+        if let blocked = state.guards.automaticActionBlocked(at: now) {
+            guard decision == .fire else {
+                if state != before { try store.saveAutomation(state) }
+                return []
+            }
+            try store.saveAutomation(state, draft: JournalDraft(
+                actor: "auto:tier0", kind: JournalKind.automation("suppressed"), subject: rollout.canary.description,
+                reason: "tier 0 fired but \(blocked)", payload: ["readings": readings]))
+            return ["tier 0 fired on \(rollout.canary), suppressed: \(blocked)"]
+        }
+        return try rollBack(rollout, state: state, reading: reading, readings: readings)
+    }
+
+    private func rollBack(_ rollout: Rollout, state: AutomationState, reading: Tier0Reading, readings: JSONValue) throws -> [String] {
+        var state = state
+        let now = clock.now()
+        let tripped = state.guards.recordAutomaticRollback(at: now)
+        state.tier0.reset()
+        let commands = RollbackCommands(store: store, clock: clock, capacity: capacity, policy: policy)
+        let target = tripped ? (try? commands.lastValidatedProduction(excluding: rollout.canary)) ?? rollout.baseline : rollout.baseline
+        let reason = "tier 0: \(reading.summary)" + (tripped ? "; circuit breaker open after \(state.guards.consecutiveAutomaticRollbacks) automatic rollbacks in a row" : "")
+        let (preflight, _) = try commands.start(
+            RollbackRequest(to: target, from: rollout.canary, warmFirst: true), actor: "auto:tier0", reason: reason, readings: readings,
+            automation: state, incidentFreeze: policy.incidentFreezeSeconds.map { (.bundle(rollout.canary.name), $0) })
+        return ["automatic rollback \(preflight.from) → \(preflight.to) (\(preflight.mode.rawValue)): \(reason)"]
+    }
+}

@@ -1,0 +1,64 @@
+import SwitchyardCore
+import Yams
+
+/// Parses control policy files (`Docs/operations.md`, "Policy file"). Every field is optional; what is left
+/// out keeps the default.
+///
+///     slo: 0.999
+///     tier0: {burn_threshold: 14.4, long_window: 1h, short_window: 5m, minimum_requests: 50,
+///             critical_ratio: 5, ratio_minimum_requests: 100, checks_to_fire: 3, checks_to_clear: 3}
+///     guards: {cooldown: 30m, breaker_threshold: 2, incident_freeze: 2h}
+///     drain: {stages: [75, 50, 25, 0], maximum_utilisation: 0.8}
+public enum PolicyManifest {
+    static let tier0Fields = ["burn_threshold", "long_window", "short_window", "minimum_requests", "critical_ratio",
+                              "ratio_minimum_requests", "checks_to_fire", "checks_to_clear"]
+
+    public static func load(path: String) throws -> ControlPolicy {
+        try parse(try ManifestFile.read(path), file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> ControlPolicy {
+        let reader = YAMLReader(file: file)
+        let top = try reader.top(of: text, allowed: ["slo", "tier0", "guards", "drain"])
+        var policy = ControlPolicy()
+        policy.slo = top.double("slo", in: 0.5...0.99999) ?? policy.slo
+        if let tier0 = top.mapping("tier0", allowed: tier0Fields) {
+            policy.burn.threshold = tier0.double("burn_threshold", in: 1...1000) ?? policy.burn.threshold
+            policy.burn.longWindowSeconds = tier0.duration("long_window") ?? policy.burn.longWindowSeconds
+            policy.burn.shortWindowSeconds = tier0.duration("short_window") ?? policy.burn.shortWindowSeconds
+            policy.burnMinimumRequests = tier0.int("minimum_requests", in: 1...Int.max) ?? policy.burnMinimumRequests
+            policy.ratio.maximumRatio = tier0.double("critical_ratio", in: 1...1000) ?? policy.ratio.maximumRatio
+            policy.ratio.minimumRequests = tier0.int("ratio_minimum_requests", in: 1...Int.max) ?? policy.ratio.minimumRequests
+            policy.checksToFire = tier0.int("checks_to_fire", in: 1...100) ?? policy.checksToFire
+            policy.checksToClear = tier0.int("checks_to_clear", in: 1...100) ?? policy.checksToClear
+            if policy.burn.shortWindowSeconds > policy.burn.longWindowSeconds {
+                reader.report(at: tier0.node("short_window"), field: "tier0.short_window", "must not be longer than tier0.long_window")
+            }
+        }
+        if let guards = top.mapping("guards", allowed: ["cooldown", "breaker_threshold", "incident_freeze"]) {
+            policy.cooldownSeconds = guards.duration("cooldown") ?? policy.cooldownSeconds
+            policy.breakerThreshold = guards.int("breaker_threshold", in: 1...100) ?? policy.breakerThreshold
+            if guards.string("incident_freeze") == "off" {
+                policy.incidentFreezeSeconds = nil
+            } else if let seconds = guards.duration("incident_freeze") {
+                policy.incidentFreezeSeconds = seconds
+            }
+        }
+        if let drain = top.mapping("drain", allowed: ["stages", "maximum_utilisation"]) {
+            policy.drainMaximumUtilisation = drain.double("maximum_utilisation", in: 0.1...1) ?? policy.drainMaximumUtilisation
+            if let stages = drain.list("stages") {
+                let percents = stages.map { item in item.node.scalar.flatMap { Int($0.string) } }
+                let valid = percents.allSatisfy { $0 != nil && (0...99).contains($0!) } && percents.last == 0
+                    && zip(percents, percents.dropFirst()).allSatisfy { $0! > $1! }
+                if valid {
+                    policy.drainStages = percents.map { $0! * 100 }
+                } else {
+                    reader.report(at: drain.node("stages"), field: "drain.stages",
+                                  "must be decreasing whole percentages below 100 that end at 0, e.g. [75, 50, 25, 0]")
+                }
+            }
+        }
+        guard reader.issues.isEmpty else { throw ManifestError(file: file, issues: reader.issues) }
+        return policy
+    }
+}

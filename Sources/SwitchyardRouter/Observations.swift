@@ -1,0 +1,34 @@
+import Foundation
+import SwitchyardCore
+
+extension TelemetryHub {
+    /// Per-second counters of live traffic to `bundle` over the last `seconds`, summed across tenants.
+    public func perSecond(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> [TelemetryCounters] {
+        let all = primarySeriesList(of: bundle).map { $0.perSecond(lastSeconds: seconds, now: now) }
+        guard var sum = all.first else { return Array(repeating: TelemetryCounters(), count: seconds) }
+        for series in all.dropFirst() { for index in sum.indices { sum[index] = sum[index] + series[index] } }
+        return sum
+    }
+}
+
+extension SwitchyardRouter {
+    /// What the router sees of every bundle it serves now: the last minute's traffic and latency, requests in
+    /// flight and healthy backends. The engine writes these to the store for the CLI and the console.
+    public func observations(now: Date) -> [BundleObservation] {
+        let served = snapshot.bundles
+        let inFlight = inFlightByBundle()
+        return served.keys.sorted().map { ref in
+            let perSecond = telemetry.perSecond(bundle: ref, lastSeconds: 60, now: now)
+            let pool = served[ref]!.pool
+            return BundleObservation(
+                bundle: ref, time: now, lastMinute: perSecond.reduce(TelemetryCounters(), +), perSecond: perSecond,
+                latency: LatencySummary(samples: telemetry.latencySamples(bundle: ref, lastSeconds: 60, now: now, ttft: false)),
+                timeToFirstToken: LatencySummary(samples: telemetry.latencySamples(bundle: ref, lastSeconds: 60, now: now, ttft: true)),
+                inFlight: inFlight[ref] ?? 0, healthyEndpoints: pool.healthyURLs, endpoints: pool.endpoints.count)
+        }
+    }
+}
+
+extension BackendPool {
+    var healthyURLs: [String] { endpoints.filter { $0.healthy.load(ordering: .relaxed) }.map(\.url) }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import SwitchyardCore
+
+/// How a simulated bundle behaves and what its pool can carry.
+public struct SimBundle: Sendable {
+    /// Replicas serving at the start.
+    public var warmReplicas: Int
+    public var maxReplicas: Int
+    public var perReplicaConcurrency: Int
+    public var coldStartSeconds: Int
+    public var scaleUpPerMinute: Double
+    /// Mean latency; each request draws from an exponential around it.
+    public var meanLatencySeconds: Double
+    /// Share of requests that fail (5xx).
+    public var errorRate: Double
+
+    public init(warmReplicas: Int, maxReplicas: Int? = nil, perReplicaConcurrency: Int = 8, coldStartSeconds: Int = 60,
+                scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, errorRate: Double = 0.001) {
+        self.warmReplicas = warmReplicas
+        self.maxReplicas = maxReplicas ?? warmReplicas
+        self.perReplicaConcurrency = perReplicaConcurrency
+        self.coldStartSeconds = coldStartSeconds
+        self.scaleUpPerMinute = scaleUpPerMinute
+        self.meanLatencySeconds = meanLatencySeconds
+        self.errorRate = errorRate
+    }
+}
+
+/// Synthetic traffic: requests per second over time, split across tenants.
+public struct SimTraffic: Sendable {
+    /// Requests per second at a virtual second since the start.
+    public var requestsPerSecond: @Sendable (Int) -> Double
+    /// Tenants and their share of requests (the default route serves tenants without a route of their own).
+    public var tenants: [(name: String, share: Double)]
+
+    public init(tenants: [(name: String, share: Double)] = [("acme", 0.5), ("globex", 0.5)], requestsPerSecond: @escaping @Sendable (Int) -> Double) {
+        self.tenants = tenants
+        self.requestsPerSecond = requestsPerSecond
+    }
+
+    public static func constant(_ rps: Double) -> SimTraffic { SimTraffic { _ in rps } }
+}

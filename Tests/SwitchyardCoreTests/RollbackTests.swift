@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import SwitchyardCore
+
+@Suite struct RollbackTests {
+    let bad = BundleRef(name: "app", version: "2.0.0")
+    let good = BundleRef(name: "app", version: "1.0.0")
+    let other = BundleRef(name: "app", version: "1.5.0")
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func plan(stages: [Int] = [7500, 5000, 2500, 0], needs: [Int] = [5, 10, 15, 20]) -> DrainPlan {
+        DrainPlan(targetWarm: true, warmCapacity: 8, requiredConcurrency: needs.last!,
+                  stages: zip(stages, needs).map { DrainStage(remainingBasisPoints: $0, targetConcurrency: $1, readyAfterSeconds: 0) },
+                  estimatedSeconds: 0, fastAllowed: false)
+    }
+
+    @Test func everyStageKeepsEachRouteAtFullWeight() {
+        var random = SeededGenerator(seed: 42)
+        for _ in 0..<200 {
+            // A random split over three bundles, the bad one included.
+            let a = Int.random(in: 1...9000, using: &random)
+            let b = Int.random(in: 0...(fullWeight - a), using: &random)
+            let route = TenantRoute(weights: [WeightedBundle(bundle: bad, basisPoints: a), WeightedBundle(bundle: good, basisPoints: b),
+                                              WeightedBundle(bundle: other, basisPoints: fullWeight - a - b)].filter { $0.basisPoints > 0 })
+            var rollback = Rollback(from: bad, to: good, originalRoutes: ["*": route], mode: .staged, plan: plan(), forced: false, warmFirst: false, at: start)
+            var previousBad = a
+            while rollback.advance(usableCapacity: 100, warmReplicas: 1, at: start) != nil {
+                let routed = rollback.routing(applyingTo: RoutingTable()).routes["*"]!
+                #expect(routed.weights.map(\.basisPoints).reduce(0, +) == fullWeight)
+                #expect(routed.weights.first { $0.bundle == other }?.basisPoints ?? 0 == fullWeight - a - b, "bystanders keep their share")
+                let nowBad = routed.weights.first { $0.bundle == bad }?.basisPoints ?? 0
+                #expect(nowBad <= previousBad)
+                #expect(routed.migrateSessions)
+                previousBad = nowBad
+            }
+            #expect(previousBad == 0 && rollback.status == .completed)
+        }
+    }
+
+    @Test func aStageWaitsUntilUsableCapacityCoversIt() {
+        let route = TenantRoute(weights: [WeightedBundle(bundle: bad, basisPoints: fullWeight)])
+        var rollback = Rollback(from: bad, to: good, originalRoutes: ["*": route], mode: .staged, plan: plan(), forced: false, warmFirst: false, at: start)
+        #expect(rollback.advance(usableCapacity: 4, warmReplicas: 1, at: start) == nil)
+        #expect(rollback.advance(usableCapacity: 9, warmReplicas: 1, at: start)?.remainingBasisPoints == 7500)
+        #expect(rollback.advance(usableCapacity: 9, warmReplicas: 1, at: start) == nil, "10 needed for the next stage")
+        try? rollback.hold(reason: "checking caches")
+        #expect(rollback.advance(usableCapacity: 100, warmReplicas: 4, at: start) == nil, "held drains do not move")
+        try? rollback.resume()
+        #expect(rollback.advance(usableCapacity: 100, warmReplicas: 4, at: start)?.remainingBasisPoints == 5000)
+    }
+
+    @Test func aWarmingDrainStartsOnlyOnceTheTargetHasAWarmReplica() {
+        let route = TenantRoute(weights: [WeightedBundle(bundle: bad, basisPoints: fullWeight)])
+        var rollback = Rollback(from: bad, to: good, originalRoutes: ["*": route], mode: .staged, plan: plan(), forced: false, warmFirst: true, at: start)
+        #expect(rollback.advance(usableCapacity: 100, warmReplicas: 0, at: start) == nil)
+        #expect(rollback.status == .warming)
+        #expect(rollback.advance(usableCapacity: 100, warmReplicas: 1, at: start) != nil)
+    }
+
+    @Test func tier0FiresOnTheThirdFailingCheckAndBlamesTheEnvironmentWhenBothBurn() {
+        let policy = ControlPolicy()
+        var failing = TelemetryCounters()
+        failing.requests = 1000
+        failing.failed = 60
+        var healthy = TelemetryCounters()
+        healthy.requests = 1000
+        healthy.failed = 1
+        var trigger = Tier0Trigger(policy: policy)
+        let canaryBad = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: healthy, baselineShort: healthy)
+        #expect(trigger.check(canaryBad, policy: policy).decision == .none)
+        #expect(trigger.check(canaryBad, policy: policy).decision == .none)
+        let (decision, reading) = trigger.check(canaryBad, policy: policy)
+        #expect(decision == .fire)
+        #expect(reading.canaryBurn.verdict == .fail && reading.ratio.verdict == .fail && reading.consecutiveFailures == 3)
+        var environment = Tier0Trigger(policy: policy)
+        let bothBad = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: failing, baselineShort: failing)
+        #expect(environment.check(bothBad, policy: policy).decision == .environmentFault)
+        for _ in 0..<5 { #expect(environment.check(bothBad, policy: policy).decision == .none, "alerted once per episode") }
+    }
+}
