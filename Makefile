@@ -16,10 +16,11 @@ test: build
 	$(SWIFT) test
 	python3 -m pytest -q Tests/e2e
 
-# Until the console lands: seed a demo state directory from the examples and show its status.
-run: build demo-state
-	@$(BIN) status --state $(DEMO_STATE)
+# The console on an embedded demo fleet: example bundles, fake backends, traffic and a rollout in progress.
+run: build
+	@$(BIN) console --demo
 
+# A demo state directory for trying the CLI by hand (no processes): switchyard status --state .demo-state
 demo-state:
 	@rm -rf $(DEMO_STATE)
 	@$(BIN) registry add --state $(DEMO_STATE) $(EXAMPLES)/support-assistant-*.yaml

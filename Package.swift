@@ -67,6 +67,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Floor 0: ncursesw and a C shim for the macros Swift cannot import; only the console uses it.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // Floor 4: the ncurses console: pure views into a cell buffer, a key reducer, and a thin curses layer.
+        .target(name: "SwitchyardConsole", dependencies: ["SwitchyardCore", "CNcursesw"]),
         // Floor 2: a simulated fleet and traffic on a virtual clock, for scenario tests and drills.
         .target(name: "SwitchyardSim", dependencies: ["SwitchyardCore"]),
         // Floor 3: the control-plane runtime: commands and (next) the tick loop, composing the floors below.
@@ -76,6 +80,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardCore", "SwitchyardManifest", "SwitchyardStore", "SwitchyardRouter", "SwitchyardFakeBackend", "SwitchyardEngine",
+                "SwitchyardConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,6 +103,7 @@ let package = Package(
         .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest", "SwitchyardTestSupport"]),
         .target(name: "StoreTestSupport", dependencies: ["SwitchyardStore"], path: "Tests/StoreTestSupport"),
         .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "StoreTestSupport"]),
+        .testTarget(name: "SwitchyardConsoleTests", dependencies: ["SwitchyardConsole"], exclude: ["Goldens"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine", "SwitchyardSim", "StoreTestSupport"]),
         .testTarget(name: "SwitchyardRouterTests", dependencies: ["SwitchyardRouter", "SwitchyardFakeBackend"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard", "SwitchyardTestSupport"]),

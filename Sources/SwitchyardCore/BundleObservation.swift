@@ -18,6 +18,7 @@ public struct BundleObservation: Hashable, Sendable, Codable {
     /// Requests per second for each of the last 60 seconds, oldest first.
     public var requestsPerSecondSeries: [Double]
     public var inFlight: Int
+    public var pinnedSessions: Int
     /// The endpoint URLs that passed their last health check.
     public var healthyEndpoints: [String]
     public var endpoints: Int
@@ -36,12 +37,13 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         case costUSDPerHour = "cost_usd_per_hour"
         case requestsPerSecondSeries = "requests_per_second_series"
         case inFlight = "in_flight"
+        case pinnedSessions = "pinned_sessions"
         case healthyEndpoints = "healthy_endpoints"
     }
 
     public init(bundle: BundleRef, time: Date, lastMinute counters: TelemetryCounters, perSecond: [TelemetryCounters],
-                latency: LatencySummary, timeToFirstToken: LatencySummary, inFlight: Int, healthyEndpoints: [String], endpoints: Int,
-                observed: Bool = true) {
+                latency: LatencySummary, timeToFirstToken: LatencySummary, inFlight: Int, pinnedSessions: Int = 0, healthyEndpoints: [String],
+                endpoints: Int, observed: Bool = true) {
         self.bundle = bundle
         self.time = time
         requestsPerSecond = Double(counters.requests) / 60
@@ -55,6 +57,7 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         costUSDPerHour = Double(counters.costMicroUSD) / 1e6 * 60
         requestsPerSecondSeries = perSecond.map { Double($0.requests) }
         self.inFlight = inFlight
+        self.pinnedSessions = pinnedSessions
         self.healthyEndpoints = healthyEndpoints
         self.endpoints = endpoints
         self.observed = observed

@@ -17,6 +17,7 @@ extension SwitchyardRouter {
     public func observations(now: Date) -> [BundleObservation] {
         let served = snapshot.bundles
         let inFlight = inFlightByBundle()
+        let pinned = pinnedSessionsByBundle()
         return served.keys.sorted().map { ref in
             let perSecond = telemetry.perSecond(bundle: ref, lastSeconds: 60, now: now)
             let pool = served[ref]!.pool
@@ -24,7 +25,7 @@ extension SwitchyardRouter {
                 bundle: ref, time: now, lastMinute: perSecond.reduce(TelemetryCounters(), +), perSecond: perSecond,
                 latency: LatencySummary(samples: telemetry.latencySamples(bundle: ref, lastSeconds: 60, now: now, ttft: false)),
                 timeToFirstToken: LatencySummary(samples: telemetry.latencySamples(bundle: ref, lastSeconds: 60, now: now, ttft: true)),
-                inFlight: inFlight[ref] ?? 0, healthyEndpoints: pool.healthyURLs, endpoints: pool.endpoints.count)
+                inFlight: inFlight[ref] ?? 0, pinnedSessions: pinned[ref] ?? 0, healthyEndpoints: pool.healthyURLs, endpoints: pool.endpoints.count)
         }
     }
 }

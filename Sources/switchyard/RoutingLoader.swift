@@ -35,6 +35,7 @@ struct RoutingWatcher: Service {
     let router: SwitchyardRouter
     let interval: Duration
     let initialHead: Int
+    let announce: @Sendable (String) -> Void
     let logger = Logger(label: "switchyard.routing")
 
     func run() async throws {
@@ -49,7 +50,7 @@ struct RoutingWatcher: Service {
             do {
                 let outcome = router.install(try loader.plan())
                 seen = head
-                Terminal.announce("generation \(outcome.generation) in force; in flight on removed bundles: \(outcome.affected), reissued: \(outcome.reissued)")
+                announce("generation \(outcome.generation) in force; in flight on removed bundles: \(outcome.affected), reissued: \(outcome.reissued)")
                 await router.checkHealthNow()
             } catch {
                 logger.error("could not load routing after journal entry \(head): \(error)")
@@ -62,6 +63,7 @@ struct RoutingWatcher: Service {
 struct ControlLoopService: Service {
     let loop: ControlLoop
     let observe: @Sendable () throws -> Void
+    let announce: @Sendable (String) -> Void
     let logger = Logger(label: "switchyard.engine")
 
     func run() async throws {
@@ -70,11 +72,27 @@ struct ControlLoopService: Service {
                 try? await Task.sleep(for: .seconds(1))
                 do {
                     try observe()
-                    for line in try loop.tick() { Terminal.announce("engine: \(line)") }
+                    for line in try loop.tick() { announce("engine: \(line)") }
                 } catch {
                     logger.error("control loop tick failed: \(error)")
                 }
             }
         }
+    }
+}
+
+/// The Engine as it runs beside a router: the routing watcher and the control loop, for `serve` and the
+/// console's embedded and demo modes.
+enum EngineServices {
+    static func make(store: SwitchyardStore, router: SwitchyardRouter, policy: ControlPolicy, reload: Duration,
+                     announce: @escaping @Sendable (String) -> Void) throws -> (services: [any Service], generation: Int) {
+        let loader = RoutingLoader(store: store)
+        let initialHead = try store.journalHead()?.seq ?? 0
+        let outcome = router.install(try loader.plan())
+        let watcher = RoutingWatcher(loader: loader, router: router, interval: reload, initialHead: initialHead, announce: announce)
+        let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
+        let loop = ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry, capacity: capacity, policy: policy)
+        let engine = ControlLoopService(loop: loop, observe: { try store.recordObservations(router.observations(now: Date())) }, announce: announce)
+        return ([watcher, engine], outcome.generation)
     }
 }

@@ -34,21 +34,15 @@ struct ServeCommand: LongRunningCommand {
         configuration.maxBodyBytes = maxBody
         configuration.tenantKeys = try tenantKeys.map(TenantKeysManifest.load(path:)) ?? [:]
         let store = try state.openExisting()
-        let loader = RoutingLoader(store: store)
         let router = SwitchyardRouter(configuration: configuration)
-        let initialHead = try store.journalHead()?.seq ?? 0
-        let outcome = router.install(try loader.plan())
+        let engine = try EngineServices.make(store: store, router: router, policy: try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy(),
+                                             reload: .milliseconds(reloadMs), announce: Terminal.announce)
         await router.checkHealthNow()
-        let watcher = RoutingWatcher(loader: loader, router: router, interval: .milliseconds(reloadMs), initialHead: initialHead)
-        let policy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
-        let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
-        let loop = ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry, capacity: capacity, policy: policy)
-        let engine = ControlLoopService(loop: loop) { try store.recordObservations(router.observations(now: Date())) }
         let services = router.services(listen: (dataAddress.host, dataAddress.port), admin: (adminAddress.host, adminAddress.port)) { data, admin in
-            Terminal.announce("switchyard serving generation \(outcome.generation) on http://\(dataAddress.host):\(data) (admin http://\(adminAddress.host):\(admin))")
+            Terminal.announce("switchyard serving generation \(engine.generation) on http://\(dataAddress.host):\(data) (admin http://\(adminAddress.host):\(admin))")
         }
         var group = ServiceGroupConfiguration(
-            services: [watcher, engine] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "switchyard"))
+            services: engine.services + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "switchyard"))
         group.maximumGracefulShutdownDuration = .seconds(drain)
         try await ServiceGroup(configuration: group).run()
         Terminal.announce("switchyard stopped")

@@ -1,0 +1,219 @@
+import Foundation
+
+extension ConsoleUI {
+    /// Applies one key and returns what must happen outside the UI state, if anything.
+    public mutating func handle(key: ConsoleKey) -> ConsoleIntent? {
+        if key == .control("l") { return .redraw }
+        if screenTooSmall { return key == .character("q") || key == .interrupt ? .quit : nil }
+        if key == .interrupt { return interrupt() }
+        switch mode {
+        case .browsing: return browse(key)
+        case .help: return help(key)
+        case .filtering: editFilter(key)
+        case .command(let draft): return command(key, draft: draft)
+        case .details(let row): return details(key, row: row)
+        case .entering(let draft): return enter(key, draft: draft)
+        case .confirming(let draft): return confirm(key, draft: draft)
+        case .awaitingPlan: waitForPlan(key)
+        case .confirmingQuit(let previous): return confirmQuit(key, returningTo: previous)
+        }
+        return nil
+    }
+
+    private mutating func browse(_ key: ConsoleKey) -> ConsoleIntent? {
+        switch key {
+        case .character("q"): return .quit
+        case .character("?"): mode = .help
+        case .character("/"):
+            focus = .events
+            mode = .filtering
+        case .character(":"): mode = .command("")
+        case .tab: cycleFocus(by: 1)
+        case .backTab: cycleFocus(by: -1)
+        case .character("j"), .down: select(selection(in: focus) + 1, in: focus)
+        case .character("k"), .up: select(selection(in: focus) - 1, in: focus)
+        case .pageDown: select(selection(in: focus) + 10, in: focus)
+        case .pageUp: select(selection(in: focus) - 10, in: focus)
+        case .enter where focus == .history && rowCount(.history) > 0: mode = .details(selection(in: .history))
+        case .escape:
+            filter = ""
+            status = nil
+            select(selection(in: .events), in: .events)
+        case .character(let character):
+            if let action = ConsoleAction.allCases.first(where: { $0.key == character }) { return start(action, reason: "") }
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func help(_ key: ConsoleKey) -> ConsoleIntent? {
+        switch key {
+        case .character("q"): return .quit
+        case .escape, .enter, .character("?"): mode = .browsing
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func editFilter(_ key: ConsoleKey) {
+        switch key {
+        case .enter: mode = .browsing
+        case .escape:
+            filter = ""
+            mode = .browsing
+        case .backspace where !filter.isEmpty: filter.removeLast()
+        case .control("u"): filter = ""
+        case .character(let character): filter.append(character)
+        default: return
+        }
+        select(0, in: .events)
+    }
+
+    private mutating func command(_ key: ConsoleKey, draft: String) -> ConsoleIntent? {
+        switch key {
+        case .escape: mode = .browsing
+        case .backspace: mode = draft.isEmpty ? .browsing : .command(String(draft.dropLast()))
+        case .control("u"): mode = .command("")
+        case .tab: mode = .command(Self.complete(draft))
+        case .enter: return run(draft)
+        case .character(let character): mode = .command(draft + String(character))
+        default: break
+        }
+        return nil
+    }
+
+    /// Completes a command name: fully when one name matches, else as far as all matching names agree.
+    static func complete(_ draft: String) -> String {
+        guard !draft.contains(" ") else { return draft }
+        let matches = commands.filter { $0.hasPrefix(draft) }
+        if matches.count == 1, let only = matches.first { return only + " " }
+        guard var common = matches.first else { return draft }
+        for name in matches.dropFirst() { while !name.hasPrefix(common) { common.removeLast() } }
+        return common
+    }
+
+    /// Runs a command line: a command name (or an unambiguous prefix of one) and an optional argument.
+    private mutating func run(_ draft: String) -> ConsoleIntent? {
+        mode = .browsing
+        let parts = draft.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1).map(String.init)
+        guard let word = parts.first else { return nil }
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        let matches = Self.commands.contains(word) ? [word] : Self.commands.filter { $0.hasPrefix(word) }
+        guard matches.count == 1, let name = matches.first else {
+            let message = matches.isEmpty ? "unknown command '\(word)': press : then Tab to list them"
+                : "'\(word)' could be \(matches.joined(separator: ", "))"
+            report(message, isError: true)
+            return nil
+        }
+        switch name {
+        case "quit": return .quit
+        case "theme":
+            guard !argument.isEmpty else {
+                report("usage: :theme NAME (default, light, high-contrast, monochrome, …)", isError: true)
+                return nil
+            }
+            return .theme(name: argument)
+        default:
+            return ConsoleAction(rawValue: name).flatMap { start($0, reason: argument) }
+        }
+    }
+
+    private mutating func details(_ key: ConsoleKey, row: Int) -> ConsoleIntent? {
+        switch key {
+        case .character("q"): return .quit
+        case .escape, .enter: mode = .browsing
+        case .character("j"), .down, .character("k"), .up:
+            select(row + (key == .character("j") || key == .down ? 1 : -1), in: .history)
+            mode = .details(selection(in: .history))
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func enter(_ key: ConsoleKey, draft: ActionDraft) -> ConsoleIntent? {
+        var draft = draft
+        switch key {
+        case .escape:
+            mode = .browsing
+            report("\(draft.action.rawValue) cancelled: nothing was sent", isError: false)
+            return nil
+        case .enter:
+            draft.submit()
+            if let intent = draft.intent {
+                // A rollback's typed target name is its confirmation; everything else gets a last look.
+                mode = draft.action == .rollback ? .browsing : .confirming(draft)
+                return draft.action == .rollback ? intent : nil
+            }
+        case .backspace where !draft.input.isEmpty: draft.input.removeLast()
+        case .control("u"): draft.input = ""
+        case .character(let character): draft.input.append(character)
+        default: break
+        }
+        mode = .entering(draft)
+        return nil
+    }
+
+    private mutating func confirm(_ key: ConsoleKey, draft: ActionDraft) -> ConsoleIntent? {
+        switch key {
+        case .character("y"), .character("Y"), .enter:
+            mode = .browsing
+            return draft.intent
+        case .character("n"), .character("N"), .escape:
+            mode = .browsing
+            report("\(draft.action.rawValue) cancelled: nothing was sent", isError: false)
+        case .character("q"): mode = .confirmingQuit(mode)
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func waitForPlan(_ key: ConsoleKey) {
+        switch key {
+        case .escape:
+            mode = .browsing
+            report("rollback cancelled: nothing was sent", isError: false)
+        case .character("q"): mode = .confirmingQuit(mode)
+        default: break
+        }
+    }
+
+    private mutating func confirmQuit(_ key: ConsoleKey, returningTo previous: Mode) -> ConsoleIntent? {
+        switch key {
+        case .character("y"), .character("Y"), .character("q"), .enter: return .quit
+        case .character("n"), .character("N"), .escape: mode = previous
+        default: break
+        }
+        return nil
+    }
+
+    /// Ctrl-C quits from anywhere, even a text prompt; with an action half-entered it asks first, and a second Ctrl-C quits.
+    private mutating func interrupt() -> ConsoleIntent? {
+        switch mode {
+        case .entering, .confirming, .awaitingPlan:
+            mode = .confirmingQuit(mode)
+            return nil
+        default:
+            return .quit
+        }
+    }
+
+    private mutating func start(_ action: ConsoleAction, reason: String) -> ConsoleIntent? {
+        guard !readonly else {
+            report("read-only console: \(action.rawValue) refused (start the console without --readonly to act)", isError: true)
+            return nil
+        }
+        status = nil
+        if action == .rollback {
+            mode = .awaitingPlan(reason: reason)
+            return .requestRollbackPlan
+        }
+        mode = .entering(ActionDraft(action: action, input: reason))
+        return nil
+    }
+
+    private mutating func cycleFocus(by step: Int) {
+        let panels = Panel.allCases
+        let index = panels.firstIndex(of: focus) ?? 0
+        focus = panels[(index + step + panels.count) % panels.count]
+    }
+}

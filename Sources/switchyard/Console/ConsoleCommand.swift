@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchyardConsole
+import SwitchyardCore
+import SwitchyardEngine
+import SwitchyardManifest
+import SwitchyardRouter
+import SwitchyardStore
+
+/// `switchyard console`: the operations console. Attaches to the state a running `serve` writes, embeds the
+/// Engine and router with `--embedded` (or when nothing serves the state), or runs a whole demo fleet.
+struct ConsoleCommand: LongRunningCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console", abstract: "The operations console (ncurses): traffic, SLOs, rollouts, rollbacks, freezes.",
+        discussion: """
+            Keys: ? help · : commands · / filter events · Tab focus · p promote · s pause · r resume · a abort · b rollback ·
+            f freeze · u unfreeze · q quit. Every action asks for a reason and is journaled as your OS user.
+            NO_COLOR selects the monochrome theme.
+            """)
+
+    @OptionGroup var state: StateOptions
+    @Flag(name: .long, help: "Run a demo fleet in-process: example bundles, fake backends, traffic, a rollout in progress.") var demo = false
+    @Flag(name: .long, help: "Run the Engine and router in this process even if a `serve` writes the state.") var embedded = false
+    @Flag(name: .long, help: "Show every action greyed out; change nothing.") var readonly = false
+    @Option(name: .long, help: "Theme name (a file in --themes): default, light, high-contrast, monochrome.") var theme = "default"
+    @Option(name: .long, help: "Directory of theme files.") var themes = "Themes"
+    @Flag(name: .long, help: "Draw with ASCII only (automatic when the locale is not UTF-8).") var ascii = false
+    @Option(name: .long, help: "How often to refresh, e.g. 1s or 500ms.") var refresh = "1s"
+    @Option(name: .long, help: "Example bundles and pools for --demo.") var examples = "Docs/examples"
+    @Option(name: .long, help: "HOST:PORT of the data plane with --embedded.") var listen = "127.0.0.1:8080"
+    @Option(name: .long, help: "HOST:PORT of the admin listener with --embedded.") var admin = "127.0.0.1:9464"
+    @Option(name: .long, help: "Control policy file (YAML).") var policy: String?
+
+    func runUntilStopped() async throws {
+        let interval = try refreshInterval()
+        let controlPolicy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
+        let (palette, themeProblem) = ThemeCatalog(directory: themes).palette(named: theme)
+        if let themeProblem { Terminal.printError(themeProblem) }
+        // The screen belongs to curses: the services log nowhere; the journal keeps every decision.
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        let (store, services, mode) = try await prepare(policy: controlPolicy)
+        let group = BackgroundGroup(services: services)
+        let reader = ConsoleSnapshotReader(store: store, mode: mode, policy: controlPolicy)
+        let actions = ConsoleActions(store: store, clock: WallClock(),
+                                     capacity: StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] },
+                                     policy: controlPolicy, actor: OperatorIdentity.current)
+        let catalog = ThemeCatalog(directory: themes)
+        let backend = ConsoleBackend(
+            snapshot: { (try? reader.snapshot(now: Date())) ?? ConsoleSnapshot(mode: mode, stateDirectory: store.directory, generation: 0, now: Date()) },
+            rollbackPlan: { try actions.rollbackPlan() },
+            execute: { try actions.execute($0) },
+            palette: { name in
+                let (palette, problem) = catalog.palette(named: name)
+                if let problem { throw SwitchyardError.failure(problem) }
+                return palette
+            })
+        await runConsole(backend: backend, palette: palette, interval: interval)
+        await group.stop()
+    }
+
+    @MainActor
+    private func runConsole(backend: ConsoleBackend, palette: Theme, interval: Duration) async {
+        await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, forceASCII: ascii, refreshInterval: interval).run()
+    }
+
+    /// The store, the services to run beside the console, and the mode they make.
+    private func prepare(policy: ControlPolicy) async throws -> (SwitchyardStore, [any Service], ConsoleSnapshot.Mode) {
+        if demo {
+            let directory = state.state ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-demo-\(getpid())").path
+            if FileManager.default.fileExists(atPath: "\(directory)/\(SwitchyardStore.fileName)") {
+                throw SwitchyardError.usage("--demo seeds a fresh state, but '\(directory)' already holds one",
+                                            hint: "leave out --state, or point it at an empty directory")
+            }
+            let fleet = try await DemoFleet.start(directory: directory, examples: examples, announce: { _ in })
+            return (fleet.store, fleet.services, .demo)
+        }
+        let store = try state.openExisting()
+        let fresh = try store.observations().values.contains { Date().timeIntervalSince($0.time) < 5 }
+        if fresh && !embedded { return (store, [], .attached) }
+        let router = SwitchyardRouter()
+        let engine = try EngineServices.make(store: store, router: router, policy: policy, reload: .milliseconds(250), announce: { _ in })
+        let data = try ListenAddress(parsing: listen, option: "--listen")
+        let adminAddress = try ListenAddress(parsing: admin, option: "--admin")
+        return (store, engine.services + router.services(listen: (data.host, data.port), admin: (adminAddress.host, adminAddress.port)) { _, _ in },
+                .embedded)
+    }
+
+    private func refreshInterval() throws -> Duration {
+        if refresh.hasSuffix("ms"), let millis = Int(refresh.dropLast(2)), millis >= 100 { return .milliseconds(millis) }
+        let seconds = try DurationText.seconds(refresh, field: "--refresh")
+        guard seconds > 0 else { throw SwitchyardError.usage("--refresh must be at least 100ms") }
+        return .seconds(seconds)
+    }
+}
+
+/// Themes by name from `Themes/*.yaml`; `NO_COLOR` and `monochrome` need no file.
+struct ThemeCatalog: Sendable {
+    let directory: String
+
+    /// The theme, or the default one (monochrome if that fails too) with the problem to tell the operator.
+    func palette(named name: String) -> (Theme, problem: String?) {
+        if ProcessInfo.processInfo.environment["NO_COLOR"].map({ !$0.isEmpty }) == true || name == "monochrome" { return (.monochrome, nil) }
+        do {
+            return (try ThemeManifest.load(path: "\(directory)/\(name).yaml"), nil)
+        } catch {
+            let problem = "theme '\(name)' not used: \(error); falling back to the default theme"
+            return ((try? ThemeManifest.load(path: "\(directory)/default.yaml")) ?? .monochrome, problem)
+        }
+    }
+}

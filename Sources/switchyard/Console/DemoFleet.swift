@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchyardCore
+import SwitchyardEngine
+import SwitchyardFakeBackend
+import SwitchyardManifest
+import SwitchyardRouter
+import SwitchyardStore
+
+/// `console --demo`: a whole fleet in one process so a newcomer sees live data at once. The example bundles
+/// from `Docs/examples`, one fake backend per pool endpoint on loopback, the router and the Engine, synthetic
+/// traffic from three tenants with sessions, and a rollout of 1.1.0 in progress.
+enum DemoFleet {
+    static let actor = "demo"
+    static let plan = RolloutPlan(name: "support-1.1.0-canary", steps: [
+        .setWeight(basisPoints: 1000, tenant: nil), .pause(seconds: 60),
+        .analysis(AnalysisStep(metrics: ["latency", "error_rate"], windowSeconds: 60, minimumSamples: 50)),
+        .setWeight(basisPoints: 2500, tenant: nil), .pause(seconds: nil), .setWeight(basisPoints: fullWeight, tenant: nil),
+    ])
+
+    /// Seeds `directory` (which must not hold a store yet) and returns the services that run the fleet.
+    static func start(directory: String, examples: String, announce: @escaping @Sendable (String) -> Void) async throws
+        -> (store: SwitchyardStore, services: [any Service]) {
+        let store = try SwitchyardStore(directory: directory, clock: WallClock(), create: true)
+        let files = try FileManager.default.contentsOfDirectory(atPath: examples).sorted()
+        let manifests = try files.filter { $0.hasPrefix("support-assistant-") && $0.hasSuffix(".yaml") }
+            .map { try BundleManifest.load(path: "\(examples)/\($0)") }
+        guard !manifests.isEmpty else {
+            throw SwitchyardError.failure("no example bundles in '\(examples)'", hint: "run from the repository root, or pass --examples DIR")
+        }
+        try store.addBundles(manifests.map { .init(bundle: $0.bundle, promptText: $0.promptText, floating: false) }, actor: actor)
+        var pools = try files.filter { $0.hasPrefix("pool-") }.map { try PoolManifest.load(path: "\(examples)/\($0)") }
+        let backends = try await startBackends(for: &pools, store: store)
+        for pool in pools { try store.setPool(pool, actor: actor, reason: "demo fleet on loopback") }
+        let validated = BundleRef(name: "support-assistant", version: "1.0.0")
+        try store.signOff(validated, actor: actor, reason: "demo: golden suite passed")
+        try store.setStage(validated, to: .staging, actor: actor, reason: "demo")
+        try store.setStage(validated, to: .production, actor: actor, reason: "demo")
+        try store.setRoute(tenant: RoutingTable.defaultTenant, route: TenantRoute(weights: [WeightedBundle(bundle: validated, basisPoints: fullWeight)]),
+                           actor: actor, reason: "demo: all traffic on the validated bundle")
+        try store.setRoute(tenant: "acme", route: TenantRoute(weights: [WeightedBundle(bundle: validated, basisPoints: fullWeight)],
+                                                              shadow: ShadowRoute(bundle: BundleRef(name: "support-assistant", version: "2.0.0"), sampleBasisPoints: 500)),
+                           actor: actor, reason: "demo: shadow 2.0.0 on acme")
+        try RolloutCommands(store: store, clock: WallClock()).start(BundleRef(name: "support-assistant", version: "1.1.0"), plan: plan,
+                                                                   baseline: validated, actor: actor, reason: "demo: ship 1.1.0", overrideFreeze: false)
+        let router = SwitchyardRouter()
+        let engine = try EngineServices.make(store: store, router: router, policy: ControlPolicy(), reload: .milliseconds(250), announce: announce)
+        await router.checkHealthNow()
+        let traffic = SyntheticTraffic()
+        let routerServices = router.services(listen: ("127.0.0.1", 0), admin: ("127.0.0.1", 0)) { data, _ in
+            await traffic.begin(url: "http://127.0.0.1:\(data)")
+        }
+        return (store, [backends] + engine.services + routerServices + [traffic])
+    }
+
+    /// Starts one fake backend per pool endpoint on a free loopback port, points the pools at them, and returns
+    /// the running group (stopped with the rest of the fleet).
+    private static func startBackends(for pools: inout [PoolSpec], store: SwitchyardStore) async throws -> BackgroundGroup {
+        let (ports, continuation) = AsyncStream<(Int, Int)>.makeStream()
+        var applications: [any Service] = []
+        var slot = 0
+        for pool in pools {
+            let bundle = try store.requireBundle(pool.bundle).bundle
+            // 2.0.0 misbehaves a little, so that there is something to roll back.
+            let errors = pool.bundle.version.hasPrefix("2.") ? 0.04 : 0.0003
+            let profile = BackendProfile(model: bundle.model.id, revision: bundle.model.revision ?? "unpinned", ttft: .init(p50Ms: 60, p99Ms: 400),
+                                         tokensPerSecond: 80, outputTokens: 24, errorRate: errors, refusalRate: 0.01)
+            for _ in pool.endpoints {
+                let index = slot
+                let backend = FakeBackend(name: "\(pool.bundle)#\(index)", profile: profile, seed: UInt64(index + 1))
+                applications.append(backend.application(host: "127.0.0.1", port: 0) { continuation.yield((index, $0)) })
+                slot += 1
+            }
+        }
+        let group = BackgroundGroup(services: applications)
+        var bound: [Int: Int] = [:]
+        for await (index, port) in ports {
+            bound[index] = port
+            if bound.count == slot { break }
+        }
+        slot = 0
+        for poolIndex in pools.indices {
+            pools[poolIndex].endpoints = pools[poolIndex].endpoints.map { _ in
+                defer { slot += 1 }
+                return "http://127.0.0.1:\(bound[slot]!)"
+            }
+        }
+        return group
+    }
+}
+
+/// A service group already running in the background, itself a service that stops it on graceful shutdown.
+final class BackgroundGroup: Service, Sendable {
+    private let group: ServiceGroup
+    private let task: Task<Void, Never>
+
+    init(services: [any Service]) {
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: Logger(label: "switchyard.demo")))
+        self.group = group
+        task = Task { try? await group.run() }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// Stops every service of the group and waits for them.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        await task.value
+    }
+}
