@@ -4,7 +4,7 @@ BIN := .build/debug/switchyard
 DEMO_STATE ?= .demo-state
 EXAMPLES := Docs/examples
 
-.PHONY: deps build test run demo-state bench-router clean
+.PHONY: deps build test run demo-state bench bench-router bench-console clean
 
 deps:
 	@bash .ci/install-deps
@@ -37,6 +37,15 @@ bench-router: deps
 	$(SWIFT) build -c release --product switchyard
 	$(SWIFT) build -c release --product bare-proxy
 	python3 Tests/Benchmarks/router_bench.py
+
+# Console frame time at 200×60 and bytes written per second in steady state (see Docs/benchmarks.md).
+bench-console: deps
+	$(SWIFT) build -c release --product console-bench
+	$(SWIFT) build -c release --product switchyard
+	.build/release/console-bench
+	python3 Tests/Benchmarks/console_bytes.py
+
+bench: bench-router bench-console
 
 clean:
 	rm -rf .build $(DEMO_STATE)

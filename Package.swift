@@ -98,6 +98,8 @@ let package = Package(
             ],
             path: "Tests/Benchmarks/BareProxy"
         ),
+        // Benchmark-only: frame time of the console at 200×60 (make bench-console).
+        .executableTarget(name: "console-bench", dependencies: ["SwitchyardConsole"], path: "Tests/Benchmarks/ConsoleBench"),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport"),
         .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest", "SwitchyardTestSupport"]),

@@ -1,15 +1,21 @@
 import SwitchyardCore
 /// A width × height grid of characters, each with a style role: what a frame looks like, with no terminal involved.
 public struct CellBuffer: Hashable, Sendable {
-    /// One screen position.
+    /// One screen position: a single Unicode scalar (4 bytes, no reference counting) and its role.
     public struct Cell: Hashable, Sendable {
-        public var character: Character
+        public var scalar: Unicode.Scalar
         public var role: Theme.Role
 
         public init(_ character: Character, _ role: Theme.Role) {
-            self.character = character
+            self.init(scalar: character.unicodeScalars.first!, role)
+        }
+
+        public init(scalar: Unicode.Scalar, _ role: Theme.Role) {
+            self.scalar = scalar
             self.role = role
         }
+
+        public var character: Character { Character(scalar) }
     }
 
     /// A rectangle of cells.
@@ -45,20 +51,30 @@ public struct CellBuffer: Hashable, Sendable {
         set { if x >= 0, y >= 0, x < width, y < height { cells[y * width + x] = newValue } }
     }
 
-    /// Writes `text` from column `x`, one column per character, cut to `width` columns and to the buffer's edge;
-    /// text that is cut ends in `ellipsis` when one is given. Control characters become spaces. Returns the columns written.
+    /// Writes `text` from column `x`, one column per Unicode scalar, cut to `width` columns and to the buffer's
+    /// edge; text that is cut ends in `ellipsis` when one is given. Control characters become spaces. Returns the
+    /// columns written.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, width: Int? = nil, role: Theme.Role, ellipsis: Character? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
         let room = min(width ?? Int.max, self.width - x)
         guard room > 0 else { return 0 }
-        var characters = Array(text.map { $0.isNewline || $0 == "\t" || ($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) ? " " : $0 })
-        if characters.count > room {
-            characters = Array(characters.prefix(room))
-            if let ellipsis { characters[room - 1] = ellipsis }
+        let rowStart = y * self.width
+        var column = 0
+        for scalar in text.unicodeScalars {
+            if column == room {
+                if let ellipsis, x + room - 1 >= 0 { cells[rowStart + x + room - 1] = Cell(ellipsis, role) }
+                break
+            }
+            if x + column >= 0 { cells[rowStart + x + column] = Cell(scalar: Self.printable(scalar), role) }
+            column += 1
         }
-        for (offset, character) in characters.enumerated() { self[x + offset, y] = Cell(character, role) }
-        return characters.count
+        return column
+    }
+
+    /// Newlines, tabs and other control characters would move the terminal's cursor: they become spaces.
+    static func printable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        scalar.value < 32 || scalar.value == 127 || (0x80..<0xA0).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" ? " " : scalar
     }
 
     /// Fills `rect` with `character` in `role`.
@@ -74,7 +90,7 @@ public struct CellBuffer: Hashable, Sendable {
     /// The text of each row without trailing spaces: what golden tests compare.
     public func rendered() -> [String] {
         (0..<height).map { y in
-            var line = String(row(y).map(\.character))
+            var line = String(String.UnicodeScalarView(row(y).map(\.scalar)))
             while line.last == " " { line.removeLast() }
             return line
         }

@@ -6,25 +6,45 @@ enum ConsoleFormat {
     static func percent(basisPoints: Int) -> String {
         let whole = basisPoints / 100, rest = basisPoints % 100
         guard rest != 0 else { return "\(whole)%" }
-        return "\(whole)." + (rest % 10 == 0 ? "\(rest / 10)" : String(format: "%02d", rest)) + "%"
+        return "\(whole)." + (rest % 10 == 0 ? "\(rest / 10)" : twoDigits(rest)) + "%"
     }
 
     /// A 0–1 share as a percentage with one decimal.
-    static func percent(share: Double) -> String { String(format: "%.1f%%", share * 100) }
+    static func percent(share: Double) -> String { fixed(share * 100, decimals: 1) + "%" }
 
-    /// A percentage value with one decimal, `-` for nothing.
-    static func percent(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// A percentage value with one decimal.
+    static func percent(_ value: Double) -> String { fixed(value, decimals: 1) }
 
     /// Milliseconds, rounded; `-` without samples.
-    static func milliseconds(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "-" }
+    static func milliseconds(_ value: Double?) -> String { value.map { fixed($0, decimals: 0) } ?? "-" }
 
     /// A rate: one decimal under 100, whole numbers above, thousands as `k`.
     static func rate(_ value: Double) -> String {
         switch value {
-        case ..<100: String(format: "%.1f", value)
-        case ..<10_000: String(format: "%.0f", value)
-        default: String(format: "%.1fk", value / 1000)
+        case ..<100: fixed(value, decimals: 1)
+        case ..<10_000: fixed(value, decimals: 0)
+        default: fixed(value / 1000, decimals: 1) + "k"
         }
+    }
+
+    /// `value` rounded to `decimals` places (0–3), without Foundation's format machinery: the console draws
+    /// hundreds of numbers a frame.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "-" }
+        let scale = [1, 10, 100, 1000][min(max(decimals, 0), 3)]
+        let scaled = Int((abs(value) * Double(scale)).rounded())
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        guard scale > 1 else { return sign + "\(scaled)" }
+        var fraction = String(scaled % scale)
+        while fraction.count < decimals { fraction = "0" + fraction }
+        return sign + "\(scaled / scale)." + fraction
+    }
+
+    /// Whole numbers without decimals, others with up to two: `5`, `12.5`, `0.25`.
+    static func compact(_ value: Double) -> String {
+        var text = fixed(value, decimals: 2)
+        while text.contains("."), text.last == "0" || text.last == "." { text.removeLast() }
+        return text
     }
 
     /// `1h30m`, `45s`, `0s`.
@@ -38,28 +58,43 @@ enum ConsoleFormat {
         return out
     }
 
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-
     /// `03:14:07` in UTC.
     static func time(_ date: Date) -> String {
-        let parts = utc.dateComponents([.hour, .minute, .second], from: date)
-        return String(format: "%02d:%02d:%02d", parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+        let second = secondOfDay(date)
+        return twoDigits(second / 3600) + ":" + twoDigits(second / 60 % 60) + ":" + twoDigits(second % 60)
     }
 
     /// `11-22 03:14Z`.
     static func shortDateTime(_ date: Date) -> String {
-        let parts = utc.dateComponents([.month, .day, .hour, .minute], from: date)
-        return String(format: "%02d-%02d %02d:%02dZ", parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+        let (_, month, day) = civilDate(date)
+        let second = secondOfDay(date)
+        return twoDigits(month) + "-" + twoDigits(day) + " " + twoDigits(second / 3600) + ":" + twoDigits(second / 60 % 60) + "Z"
     }
 
     /// `2026-11-22 03:14:07Z`.
     static func dateTime(_ date: Date) -> String {
-        let parts = utc.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0) + time(date) + "Z"
+        let (year, month, day) = civilDate(date)
+        return "\(year)-" + twoDigits(month) + "-" + twoDigits(day) + " " + time(date) + "Z"
+    }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    private static func secondOfDay(_ date: Date) -> Int {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        return ((seconds % 86400) + 86400) % 86400
+    }
+
+    /// The UTC calendar date of `date` (proleptic Gregorian; H. Hinnant's days-to-civil algorithm).
+    private static func civilDate(_ date: Date) -> (year: Int, month: Int, day: Int) {
+        let days = Int((date.timeIntervalSince1970 / 86400).rounded(.down)) + 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Pads or cuts `text` to exactly `width` columns, aligned right when `right`.

@@ -78,10 +78,20 @@ public struct ConsoleSnapshot: Hashable, Sendable {
         }
     }
 
-    /// Shortens `name@version` to `@version` when every bundle shares the name, for narrow panels.
-    func shortName(_ reference: String) -> String {
+    /// Shortens `name@version` to `@version` when every bundle shares the name, for narrow panels. Work out the
+    /// shared name once per frame, then call the result for each reference.
+    func shortNames() -> ShortNames {
         let names = Set(bundles.map { $0.name.split(separator: "@", maxSplits: 1).first ?? "" })
-        guard names.count == 1, let at = reference.firstIndex(of: "@"), names.first == reference[..<at] else { return reference }
-        return String(reference[at...])
+        return ShortNames(shared: names.count == 1 ? names.first.map(String.init) : nil)
+    }
+}
+
+/// Drops the bundle name all bundles share from `name@version` references.
+struct ShortNames {
+    let shared: String?
+
+    func callAsFunction(_ reference: String) -> String {
+        guard let shared, reference.hasPrefix(shared + "@") else { return reference }
+        return String(reference.dropFirst(shared.count))
     }
 }

@@ -92,7 +92,7 @@ public final class CursesTerminal {
                 var end = start
                 var text: [wchar_t] = []
                 while end < row.count, row[end].role == role {
-                    text += row[end].character.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+                    text.append(wchar_t(bitPattern: row[end].scalar.value))
                     end += 1
                 }
                 let style = styles[role] ?? (sy_a_normal(), 0)

@@ -10,7 +10,8 @@ enum EventsPanel {
             return
         }
         let wide = inner.width >= 80
-        let subject = { (event: ConsoleSnapshot.Event) in inner.width >= 140 ? event.subject : snapshot.shortName(event.subject) }
+        let shortName = snapshot.shortNames()
+        let subject = { (event: ConsoleSnapshot.Event) in inner.width >= 140 ? event.subject : shortName(event.subject) }
         let kindWidth = max(4, min(events.map(\.kind.count).max() ?? 0, 20)), actorWidth = max(5, min(events.map(\.actor.count).max() ?? 0, 16))
         let subjectWidth = max(7, min(events.map { subject($0).count }.max() ?? 0, 28))
         let columns = { (sequence: String, time: String, actor: String, kind: String, subject: String) in

@@ -9,7 +9,8 @@ enum HistoryPanel {
             return
         }
         let wide = inner.width >= 80, full = inner.width >= 140
-        let name = { (reference: String) in full ? reference : snapshot.shortName(reference) }
+        let shortName = snapshot.shortNames()
+        let name = { (reference: String) in full ? reference : shortName(reference) }
         let time = { (date: Date) in full ? ConsoleFormat.dateTime(date) : ConsoleFormat.shortDateTime(date) }
         let moves = snapshot.rollbacks.map { "\(name($0.from)) \(glyphs.arrow) \(name($0.to))" }
         let actorWidth = max(2, min(16, snapshot.rollbacks.map(\.actor.count).max() ?? 0))

@@ -11,7 +11,8 @@ enum RolloutPanel {
     static func draw(_ snapshot: ConsoleSnapshot, ui: ConsoleUI, in rect: CellBuffer.Rect, on buffer: inout CellBuffer, glyphs: GlyphSet) {
         let inner = PanelFrame.draw(.rollout, title: snapshot.drain == nil ? "Rollout" : "Rollout and drain", in: rect, ui: ui, on: &buffer,
                                     glyphs: glyphs)
-        let name = { (reference: String) in inner.width >= 80 ? reference : snapshot.shortName(reference) }
+        let shortName = snapshot.shortNames()
+        let name = { (reference: String) in inner.width >= 80 ? reference : shortName(reference) }
         let dot = " \(glyphs.dot) "
         var lines: [[Span]] = []
         if let drain = snapshot.drain {

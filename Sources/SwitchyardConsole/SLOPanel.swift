@@ -24,7 +24,8 @@ enum SLOPanel {
             return
         }
         let wide = inner.width >= 120
-        let name = { (reference: String) in wide ? reference : snapshot.shortName(reference) }
+        let shortName = snapshot.shortNames()
+        let name = { (reference: String) in wide ? reference : shortName(reference) }
         let nameWidth = min(max(6, snapshot.bundles.map { name($0.name).count }.max() ?? 0), wide ? 32 : 16)
         let columns = chosen(columns(nameWidth: nameWidth, name: name, glyphs: glyphs), width: inner.width)
         var x = inner.x
@@ -103,11 +104,12 @@ enum SLOPanel {
             number("schema%", 8, 4) { ConsoleFormat.percent($0.schemaFailurePercent) },
             number("refusal%", 8, 4) { ConsoleFormat.percent($0.refusalPercent) },
             number("tok/s", 7, 5) { ConsoleFormat.rate($0.tokensPerSecond) },
+            number("$/h", 7, 6) { ConsoleFormat.rate($0.costUSDPerHour) },
             number("inflt", 6, 5) { "\($0.inFlight)" },
             Column(header: "ready", width: 7, priority: 4) { row in
                 [Span(String(row.warm ? glyphs.warm : glyphs.cold), row.warm ? .ok : .warn), Span(" \(row.healthyReplicas)/\(row.replicas)")]
             },
-            number("burn", 6, 2) { $0.burnRate.map { String(format: "%.1f", $0) + String(glyphs.times) } ?? "-" },
+            number("burn", 6, 2) { $0.burnRate.map { ConsoleFormat.fixed($0, decimals: 1) + String(glyphs.times) } ?? "-" },
             Column(header: "T012", width: 5, priority: 1) { row in
                 row.tiers.map { Span(String(letter($0.state)), role($0.state)) }
             },

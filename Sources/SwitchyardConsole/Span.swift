@@ -30,7 +30,7 @@ extension CellBuffer {
     /// Gives every cell of `rect` the role `role`, keeping its character: how selected rows are highlighted.
     mutating func restyle(_ rect: Rect, role: Theme.Role) {
         for y in rect.y..<(rect.y + rect.height) {
-            for x in rect.x..<(rect.x + rect.width) { self[x, y] = Cell(self[x, y].character, role) }
+            for x in rect.x..<(rect.x + rect.width) { self[x, y].role = role }
         }
     }
 }

@@ -16,7 +16,8 @@ enum TrafficPanel {
         let inner = PanelFrame.draw(.traffic, title: "Traffic: observed \(glyphs.barFill) desired \(glyphs.barMarker)", in: rect, ui: ui,
                                     on: &buffer, glyphs: glyphs)
         let wide = inner.width >= 80
-        let name = { (reference: String) in wide ? reference : snapshot.shortName(reference) }
+        let shortName = snapshot.shortNames()
+        let name = { (reference: String) in wide ? reference : shortName(reference) }
         let nameWidth = min(snapshot.bundles.map { name($0.name).count }.max() ?? 0, inner.width / 3)
         // Stage, readiness and load beside the bar when that still leaves the bar ten columns.
         let labelWidth = 14, detailWidth = inner.width - 2 - nameWidth - 2 - labelWidth - 40 >= 10 ? 40 : 0
@@ -49,7 +50,7 @@ enum TrafficPanel {
         }
         let tenantWidth = min(snapshot.routes.map(\.tenant.count).max() ?? 0, 16) + 2
         for route in snapshot.routes {
-            let shadow = route.shadowBundle.map { "shadow \(name($0)) " + String(format: "%g%%", route.shadowPercent) }
+            let shadow = route.shadowBundle.map { "shadow \(name($0)) " + ConsoleFormat.compact(route.shadowPercent) + "%" }
             let split = route.weights.map { (name($0.bundle), ConsoleFormat.percent(basisPoints: $0.basisPoints)) }
             let lines: [[Span]]
             if expanded {

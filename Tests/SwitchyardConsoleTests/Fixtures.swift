@@ -17,17 +17,17 @@ enum Fixtures {
         [
             .init(name: "support-assistant@1.0.0", stage: "production", desiredBasisPoints: 8500, observedShare: 0.861, requestsPerSecond: 41.3,
                   errorPercent: 0.4, p50Milliseconds: 380, p95Milliseconds: 912, p99Milliseconds: 1480, ttftP50Milliseconds: 212,
-                  schemaFailurePercent: 0.1, refusalPercent: 0.8, tokensPerSecond: 5210, inFlight: 31, warm: true, healthyReplicas: 4, replicas: 4,
+                  schemaFailurePercent: 0.1, refusalPercent: 0.8, tokensPerSecond: 5210, costUSDPerHour: 18.4, inFlight: 31, warm: true, healthyReplicas: 4, replicas: 4,
                   requestsPerSecondSeries: [30, 32, 35, 38, 40, 41, 44, 43, 41, 40, 42, 41, 39, 41, 43, 41],
                   burnRate: 0.6, tiers: tiersCalm),
             .init(name: "support-assistant@2.0.0", stage: "canary", desiredBasisPoints: 1000, observedShare: 0.097, requestsPerSecond: 4.6,
                   errorPercent: 1.2, p50Milliseconds: 402, p95Milliseconds: 1020, p99Milliseconds: 1733, ttftP50Milliseconds: 240,
-                  schemaFailurePercent: 0.4, refusalPercent: 1.1, tokensPerSecond: 611, inFlight: 4, warm: true, healthyReplicas: 2, replicas: 2,
+                  schemaFailurePercent: 0.4, refusalPercent: 1.1, tokensPerSecond: 611, costUSDPerHour: 2.2, inFlight: 4, warm: true, healthyReplicas: 2, replicas: 2,
                   requestsPerSecondSeries: [0, 0, 1, 2, 4, 5, 5, 4, 5, 4, 5, 4, 5, 5, 4, 5],
                   burnRate: 1.3, tiers: [tiersCalm[0], .init(state: .watching, threshold: tiersCalm[1].threshold), tiersCalm[2]]),
             .init(name: "support-assistant@1.1.0", stage: "staging", desiredBasisPoints: 500, observedShare: 0.042, requestsPerSecond: 2.0,
                   errorPercent: 0, p50Milliseconds: 371, p95Milliseconds: 890, p99Milliseconds: nil, ttftP50Milliseconds: nil,
-                  tokensPerSecond: 260, inFlight: 1, warm: false, healthyReplicas: 0, replicas: 1,
+                  tokensPerSecond: 260, costUSDPerHour: 0.9, inFlight: 1, warm: false, healthyReplicas: 0, replicas: 1,
                   requestsPerSecondSeries: [2, 2, 2, 1, 2, 3, 2, 2], tiers: tiersCalm),
         ]
     }

@@ -68,7 +68,7 @@ struct ConsoleSnapshotReader: Sendable {
                 p50Milliseconds: Self.milliseconds(seen?.latency, \.p50), p95Milliseconds: Self.milliseconds(seen?.latency, \.p95),
                 p99Milliseconds: Self.milliseconds(seen?.latency, \.p99), ttftP50Milliseconds: Self.milliseconds(seen?.timeToFirstToken, \.p50),
                 schemaFailurePercent: (seen?.schemaFailureRate ?? 0) * 100, refusalPercent: (seen?.refusalRate ?? 0) * 100,
-                tokensPerSecond: seen?.outputTokensPerSecond ?? 0, inFlight: seen?.inFlight ?? 0, warm: healthy > 0,
+                tokensPerSecond: seen?.outputTokensPerSecond ?? 0, costUSDPerHour: seen?.costUSDPerHour ?? 0, inFlight: seen?.inFlight ?? 0, warm: healthy > 0,
                 healthyReplicas: healthy, replicas: pool?.replicas ?? 0, requestsPerSecondSeries: seen?.requestsPerSecondSeries ?? [],
                 burnRate: seen.map { $0.errorRate / max(1 - policy.slo, 1e-9) },
                 tiers: tiers(for: ref, automation: automation, rollout: rollout))
