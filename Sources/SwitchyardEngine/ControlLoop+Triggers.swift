@@ -28,6 +28,14 @@ extension ControlLoop {
             baselineShort: telemetry.counters(bundle: rollout.baseline, lastSeconds: short, now: now))
         let (decision, reading) = state.tier0.check(windows, policy: policy)
         let readings = try JSONValue(encoding: reading)
+        let trends = state.tier2.add(minute: Int(now.timeIntervalSince1970 / 60) - 1,
+                                     canary: telemetry.counters(bundle: rollout.canary, lastSeconds: 60, now: now),
+                                     baseline: telemetry.counters(bundle: rollout.baseline, lastSeconds: 60, now: now), policy: policy)
+        for trend in trends {
+            try store.saveAutomation(state, draft: JournalDraft(
+                actor: "auto:tier2", kind: JournalKind.automation("trend"), subject: rollout.canary.description,
+                reason: "advisory, no action: \(trend.summary)", payload: ["readings": try JSONValue(encoding: trend)]))
+        }
         if decision == .environmentFault {
             try store.saveAutomation(state, draft: JournalDraft(
                 actor: "auto:tier0", kind: JournalKind.automation("environment-fault"), subject: rollout.canary.description,

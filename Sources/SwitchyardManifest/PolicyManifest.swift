@@ -7,6 +7,7 @@ import Yams
 ///     slo: 0.999
 ///     tier0: {burn_threshold: 14.4, long_window: 1h, short_window: 5m, minimum_requests: 50,
 ///             critical_ratio: 5, ratio_minimum_requests: 100, checks_to_fire: 3, checks_to_clear: 3}
+///     tier2: {ewma_lambda: 0.2, ewma_limit: 3, cusum_k: 0.5, cusum_h: 5, minimum_requests: 20}
 ///     guards: {cooldown: 30m, breaker_threshold: 2, incident_freeze: 2h}
 ///     drain: {stages: [75, 50, 25, 0], maximum_utilisation: 0.8}
 public enum PolicyManifest {
@@ -19,7 +20,7 @@ public enum PolicyManifest {
 
     public static func parse(_ text: String, file: String) throws -> ControlPolicy {
         let reader = YAMLReader(file: file)
-        let top = try reader.top(of: text, allowed: ["slo", "tier0", "guards", "drain"])
+        let top = try reader.top(of: text, allowed: ["slo", "tier0", "tier2", "guards", "drain"])
         var policy = ControlPolicy()
         policy.slo = top.double("slo", in: 0.5...0.99999) ?? policy.slo
         if let tier0 = top.mapping("tier0", allowed: tier0Fields) {
@@ -34,6 +35,13 @@ public enum PolicyManifest {
             if policy.burn.shortWindowSeconds > policy.burn.longWindowSeconds {
                 reader.report(at: tier0.node("short_window"), field: "tier0.short_window", "must not be longer than tier0.long_window")
             }
+        }
+        if let tier2 = top.mapping("tier2", allowed: ["ewma_lambda", "ewma_limit", "cusum_k", "cusum_h", "minimum_requests"]) {
+            policy.ewmaLambda = tier2.double("ewma_lambda", in: 0.01...1) ?? policy.ewmaLambda
+            policy.ewmaLimit = tier2.double("ewma_limit", in: 0.5...10) ?? policy.ewmaLimit
+            policy.cusumSlack = tier2.double("cusum_k", in: 0...5) ?? policy.cusumSlack
+            policy.cusumThreshold = tier2.double("cusum_h", in: 0.5...50) ?? policy.cusumThreshold
+            policy.trendMinimumRequests = tier2.int("minimum_requests", in: 1...Int.max) ?? policy.trendMinimumRequests
         }
         if let guards = top.mapping("guards", allowed: ["cooldown", "breaker_threshold", "incident_freeze"]) {
             policy.cooldownSeconds = guards.duration("cooldown") ?? policy.cooldownSeconds

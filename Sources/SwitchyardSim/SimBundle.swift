@@ -13,9 +13,11 @@ public struct SimBundle: Sendable {
     public var meanLatencySeconds: Double
     /// Share of requests that fail (5xx).
     public var errorRate: Double
+    /// Share of answers that refuse (a quality signal, not a failure).
+    public var refusalRate: Double
 
     public init(warmReplicas: Int, maxReplicas: Int? = nil, perReplicaConcurrency: Int = 8, coldStartSeconds: Int = 60,
-                scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, errorRate: Double = 0.001) {
+                scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, errorRate: Double = 0.001, refusalRate: Double = 0.01) {
         self.warmReplicas = warmReplicas
         self.maxReplicas = maxReplicas ?? warmReplicas
         self.perReplicaConcurrency = perReplicaConcurrency
@@ -23,6 +25,7 @@ public struct SimBundle: Sendable {
         self.scaleUpPerMinute = scaleUpPerMinute
         self.meanLatencySeconds = meanLatencySeconds
         self.errorRate = errorRate
+        self.refusalRate = refusalRate
     }
 }
 

@@ -58,6 +58,7 @@ public final class SimFleet: TelemetryWindows, CapacityProvider, Sendable {
                 var observation = RequestObservation(key: TelemetryKey(bundle: bundle, tenant: tenant, role: .primary), time: now,
                                                      status: failed ? 503 : 200, latencyMicros: Int(latency * 1e6))
                 observation.ttftMicros = Int(latency * 0.3e6)
+                observation.refusal = !failed && Double.random(in: 0..<1, using: &state.random) < profile.refusalRate
                 state.series[bundle, default: TelemetrySeries()].record(observation)
             }
             state.lastLoad = demand

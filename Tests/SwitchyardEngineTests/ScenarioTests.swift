@@ -144,3 +144,42 @@ import Testing
         try scenario.startRollout("2.0.0")
     }
 }
+
+/// Scenarios for the quieter tiers and for per-tenant rollbacks.
+@Suite struct QualityAndTenantScenarioTests {
+    @Test func aSilentQualityRegressionIsAdvisedByTheTrendTierAndNeverRolledBack() throws {
+        var refusing = ScenarioTests.healthy
+        refusing.refusalRate = 0.08
+        let scenario = try Scenario(["1.0.0": ScenarioTests.healthy, "2.0.0": refusing], rps: 40)
+        try scenario.startRollout("2.0.0")
+        try scenario.run(seconds: 500)
+        let trend = try #require(try scenario.journal(kind: "automation.trend").first)
+        #expect(trend.actor == "auto:tier2" && trend.reason.hasPrefix("advisory, no action: refusals"))
+        #expect(trend.payload["readings"]?["signal"] == "refusals")
+        #expect(try scenario.journal(kind: "automation.trend").count == 1, "advised once while it stays out of control")
+        #expect(try scenario.journal(kind: "rollback").isEmpty && scenario.journal(kind: "rollout.abort").isEmpty)
+    }
+
+    @Test func aHealthyCanaryRaisesNoTrendAdvice() throws {
+        let scenario = try Scenario(["1.0.0": ScenarioTests.healthy, "2.0.0": ScenarioTests.healthy], rps: 40)
+        try scenario.startRollout("2.0.0")
+        try scenario.run(seconds: 1200)
+        #expect(try scenario.journal(kind: "automation.trend").isEmpty)
+    }
+
+    @Test func rollingBackOneTenantLeavesOtherTenantsAndTheRolloutAlone() throws {
+        let scenario = try Scenario(["1.0.0": ScenarioTests.healthy, "2.0.0": ScenarioTests.healthy])
+        try scenario.startRollout("2.0.0")
+        try scenario.run(seconds: 30)
+        let before = try scenario.store.routing().table.routes["*"]
+        let (plan, rollback) = try scenario.rollbacks.start(RollbackRequest(tenants: ["acme"]), actor: "bob", reason: "acme sees bad answers")
+        #expect(plan.tenants == ["acme"] && rollback.status == .completed)
+        let table = try scenario.store.routing().table
+        #expect(table.routes["acme"]?.weights == [WeightedBundle(bundle: StoreFixture.ref("1.0.0"), basisPoints: fullWeight)])
+        #expect(table.routes["*"] == before, "the default route keeps its canary share")
+        #expect(try scenario.store.activeRollout()?.status == .running, "the rollout goes on for everyone else")
+        try scenario.run(seconds: 1000)
+        #expect(try scenario.share("2.0.0") == 5000, "the rollout kept stepping past its analysis")
+        #expect(try scenario.store.routing().table.routes["acme"]?.weights.map(\.bundle) == [StoreFixture.ref("1.0.0")])
+    }
+}

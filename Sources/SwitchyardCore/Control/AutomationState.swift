@@ -5,10 +5,23 @@ public struct AutomationState: Hashable, Sendable, Codable {
     /// The canary tier 0 is watching, and its trigger; nil when no rollout runs.
     public var watched: BundleRef?
     public var tier0: Tier0Trigger
+    public var tier2 = TrendWatch()
+
+    enum CodingKeys: String, CodingKey {
+        case guards, watched, tier0, tier2
+    }
 
     public init(policy: ControlPolicy) {
         guards = policy.newGuards()
         tier0 = Tier0Trigger(policy: policy)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guards = try container.decode(AutomationGuards.self, forKey: .guards)
+        watched = try container.decodeIfPresent(BundleRef.self, forKey: .watched)
+        tier0 = try container.decode(Tier0Trigger.self, forKey: .tier0)
+        tier2 = try container.decodeIfPresent(TrendWatch.self, forKey: .tier2) ?? TrendWatch()
     }
 
     /// Points tier 0 at `canary`, starting its count afresh when the canary changed.
@@ -16,5 +29,6 @@ public struct AutomationState: Hashable, Sendable, Codable {
         guard canary != watched else { return }
         watched = canary
         tier0.reset()
+        tier2 = TrendWatch()
     }
 }

@@ -22,6 +22,14 @@ public struct ControlPolicy: Hashable, Sendable {
     public var drainStages = [7500, 5000, 2500, 0]
     /// Drains: the share of the target's warm capacity a stage may use.
     public var drainMaximumUtilisation = 0.8
+    /// Tier 2: trend charts on quality signals, in standard errors (advisory only).
+    public var ewmaLambda = 0.2
+    public var ewmaLimit = 3.0
+    public var cusumSlack = 0.5
+    public var cusumThreshold = 5.0
+    /// Tier 2: minutes with fewer canary requests than this are skipped.
+    public var trendMinimumRequests = 20
+
     public init() {}
 
     public var drainPlanner: DrainPlanner { DrainPlanner(stages: drainStages, maximumUtilisation: drainMaximumUtilisation) }

@@ -91,7 +91,10 @@ struct ConsoleSnapshotReader: Sendable {
             case .fail: .firing
             }
         }
-        let tier2 = ConsoleSnapshot.DetectorTier(state: .ok, threshold: "trends: advisory, not yet run")
+        let trending = watched ? automation.tier2.signalling.sorted() : []
+        let tier2 = ConsoleSnapshot.DetectorTier(state: trending.isEmpty ? .ok : .watching,
+                                                 threshold: trending.isEmpty ? "trends (advisory): refusals, schema failures"
+                                                     : "trend (advisory): \(trending.joined(separator: ", "))")
         return [tier0, tier1, tier2]
     }
 
