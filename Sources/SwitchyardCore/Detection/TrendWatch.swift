@@ -81,7 +81,7 @@ public struct TrendReading: Hashable, Sendable, Codable {
     }
 
     public var summary: String {
-        String(format: "%@ %.1f%% on the canary against %.1f%% on the baseline (%@ out of control)", signal, canaryRate * 100,
-               baselineRate * 100, chart)
+        "\(signal) " + String(format: "%.1f%% on the canary against %.1f%% on the baseline", canaryRate * 100, baselineRate * 100)
+            + " (\(chart) out of control)"
     }
 }

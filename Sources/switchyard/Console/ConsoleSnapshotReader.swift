@@ -80,9 +80,9 @@ struct ConsoleSnapshotReader: Sendable {
         let tier0State = watched ? ConsoleSnapshot.DetectorTier.State(rawValue: automation.tier0.checks.state.rawValue) ?? .ok : .ok
         let tier0 = ConsoleSnapshot.DetectorTier(
             state: tier0State,
-            threshold: String(format: "burn >%.1f (%@ & %@) or errors >%.0f× baseline, %d checks", policy.burn.threshold,
-                              DurationText.format(policy.burn.longWindowSeconds), DurationText.format(policy.burn.shortWindowSeconds),
-                              policy.ratio.maximumRatio, policy.checksToFire))
+            threshold: String(format: "burn >%.1f", policy.burn.threshold)
+                + " (\(DurationText.format(policy.burn.longWindowSeconds)) & \(DurationText.format(policy.burn.shortWindowSeconds)))"
+                + String(format: " or errors >%.0f× baseline, %d checks", policy.ratio.maximumRatio, policy.checksToFire))
         var tier1 = ConsoleSnapshot.DetectorTier(state: .ok, threshold: "analysis: pass ≥95, marginal ≥75")
         if rollout?.canary == ref, let analysis = rollout?.lastAnalysis {
             tier1.state = switch analysis.outcome {
