@@ -18,13 +18,15 @@ public final class ConsoleLoop {
     private var snapshot: ConsoleSnapshot?
     private var drawn: Frame?
 
+    /// `notice`, when given, is on the status line from the first frame (a theme that could not be used, say).
     public init(backend: ConsoleBackend, palette: Theme, readonly: Bool = false, forceASCII: Bool = false,
-                refreshInterval: Duration = .seconds(1)) {
+                refreshInterval: Duration = .seconds(1), notice: String? = nil) {
         self.backend = backend
         self.palette = palette
         self.refreshInterval = refreshInterval
         terminal = CursesTerminal(forceASCII: forceASCII)
         ui = ConsoleUI(readonly: readonly)
+        if let notice { ui.report(notice, isError: true) }
     }
 
     /// Takes over the terminal and returns when the operator quits, with the terminal restored.

@@ -17,6 +17,8 @@ public enum ConsoleScreen {
         switch ui.mode {
         case .help: HelpOverlay.draw(ui: ui, on: &buffer, glyphs: glyphs)
         case .details(let row): DetailsOverlay.draw(snapshot, row: row, on: &buffer, glyphs: glyphs)
+        case .registry(let selected, let marked): RegistryOverlay.draw(snapshot, selected: selected, marked: marked, on: &buffer, glyphs: glyphs)
+        case .registryDiff(let first, let second): RegistryOverlay.drawDiff(snapshot, first, second, on: &buffer, glyphs: glyphs)
         case .entering, .confirming, .awaitingPlan, .confirmingQuit: ActionDialog.draw(ui.mode, snapshot: snapshot, on: &buffer, glyphs: glyphs)
         case .browsing, .filtering, .command: break
         }

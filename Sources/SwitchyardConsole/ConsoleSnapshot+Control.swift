@@ -58,9 +58,11 @@ extension ConsoleSnapshot {
         public var secondsToDetect: Int?
         public var secondsToRestore: Int?
         public var inFlightAffected: Int
+        /// The journal entries behind it, oldest first.
+        public var entries: [Event]
 
         public init(time: Date, from: String, to: String, actor: String, reason: String, stages: String, secondsToDetect: Int?,
-                    secondsToRestore: Int?, inFlightAffected: Int) {
+                    secondsToRestore: Int?, inFlightAffected: Int, entries: [Event] = []) {
             self.time = time
             self.from = from
             self.to = to
@@ -70,6 +72,7 @@ extension ConsoleSnapshot {
             self.secondsToDetect = secondsToDetect
             self.secondsToRestore = secondsToRestore
             self.inFlightAffected = inFlightAffected
+            self.entries = entries
         }
     }
 
@@ -95,6 +98,29 @@ extension ConsoleSnapshot {
         public func matches(_ filter: String) -> Bool {
             let text = "\(sequence) \(actor) \(kind) \(subject) \(reason)".lowercased()
             return filter.lowercased().split(separator: " ").allSatisfy { text.contains($0) }
+        }
+    }
+
+    /// A registered bundle, for the registry view.
+    public struct RegistryEntry: Hashable, Sendable {
+        /// `name@version`.
+        public var name: String
+        public var stage: String
+        /// The content digest, shortened.
+        public var digest: String
+        public var warm: Bool
+        /// Who signed it off and when, if anyone did.
+        public var signedOff: String?
+        /// Every manifest field as a dotted path and its value, for diffs.
+        public var fields: [String: String]
+
+        public init(name: String, stage: String, digest: String, warm: Bool, signedOff: String?, fields: [String: String]) {
+            self.name = name
+            self.stage = stage
+            self.digest = digest
+            self.warm = warm
+            self.signedOff = signedOff
+            self.fields = fields
         }
     }
 }

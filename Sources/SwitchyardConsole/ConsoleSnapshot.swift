@@ -27,11 +27,13 @@ public struct ConsoleSnapshot: Hashable, Sendable {
     public var events: [Event]
     public var pinnedSessions: Int
     public var requestsInFlight: Int
+    /// Every registered bundle, for the registry view.
+    public var registry: [RegistryEntry]
 
     public init(mode: Mode, stateDirectory: String, generation: Int, now: Date, freeze: FreezeBanner? = nil,
                 breaker: Breaker = Breaker(open: false, consecutive: 0), cooldownEnds: Date? = nil, bundles: [BundleRow] = [],
                 routes: [TenantRoute] = [], rollout: Rollout? = nil, drain: Drain? = nil, rollbacks: [Rollback] = [],
-                events: [Event] = [], pinnedSessions: Int = 0, requestsInFlight: Int = 0) {
+                events: [Event] = [], pinnedSessions: Int = 0, requestsInFlight: Int = 0, registry: [RegistryEntry] = []) {
         self.mode = mode
         self.stateDirectory = stateDirectory
         self.generation = generation
@@ -47,6 +49,7 @@ public struct ConsoleSnapshot: Hashable, Sendable {
         self.events = events
         self.pinnedSessions = pinnedSessions
         self.requestsInFlight = requestsInFlight
+        self.registry = registry
     }
 
     /// An incident freeze in force.

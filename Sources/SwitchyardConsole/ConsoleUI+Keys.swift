@@ -12,6 +12,8 @@ extension ConsoleUI {
         case .filtering: editFilter(key)
         case .command(let draft): return command(key, draft: draft)
         case .details(let row): return details(key, row: row)
+        case .registry(let selected, let marked): return registry(key, selected: selected, marked: marked)
+        case .registryDiff(_, let second): return registryDiff(key, returningTo: second)
         case .entering(let draft): return enter(key, draft: draft)
         case .confirming(let draft): return confirm(key, draft: draft)
         case .awaitingPlan: waitForPlan(key)
@@ -28,6 +30,7 @@ extension ConsoleUI {
             focus = .events
             mode = .filtering
         case .character(":"): mode = .command("")
+        case .character("R"): mode = .registry(selected: 0, marked: nil)
         case .tab: cycleFocus(by: 1)
         case .backTab: cycleFocus(by: -1)
         case .character("j"), .down: select(selection(in: focus) + 1, in: focus)
@@ -116,6 +119,34 @@ extension ConsoleUI {
         default:
             return ConsoleAction(rawValue: name).flatMap { start($0, reason: argument) }
         }
+    }
+
+    private mutating func registry(_ key: ConsoleKey, selected: Int, marked: Int?) -> ConsoleIntent? {
+        let last = max(0, registryCount - 1)
+        switch key {
+        case .character("q"): return .quit
+        case .escape, .character("R"): mode = .browsing
+        case .character("j"), .down: mode = .registry(selected: min(selected + 1, last), marked: marked)
+        case .character("k"), .up: mode = .registry(selected: max(selected - 1, 0), marked: marked)
+        case .character("d"), .character(" "), .enter:
+            guard registryCount > 0 else { break }
+            switch marked {
+            case nil: mode = .registry(selected: selected, marked: selected)
+            case selected?: mode = .registry(selected: selected, marked: nil)
+            case let first?: mode = .registryDiff(first, selected)
+            }
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func registryDiff(_ key: ConsoleKey, returningTo selected: Int) -> ConsoleIntent? {
+        switch key {
+        case .character("q"): return .quit
+        case .escape, .enter, .character("d"): mode = .registry(selected: selected, marked: nil)
+        default: break
+        }
+        return nil
     }
 
     private mutating func details(_ key: ConsoleKey, row: Int) -> ConsoleIntent? {

@@ -15,6 +15,10 @@ public struct ConsoleUI: Hashable, Sendable {
         case command(String)
         /// A history row's details.
         case details(Int)
+        /// The registry: the selected bundle, and the one marked for a diff.
+        case registry(selected: Int, marked: Int?)
+        /// A field-by-field diff of two registry entries.
+        case registryDiff(Int, Int)
         /// Answering an action's fields.
         case entering(ActionDraft)
         /// Reviewing an action before it is sent.
@@ -46,6 +50,7 @@ public struct ConsoleUI: Hashable, Sendable {
     var selections: [Panel: Int] = [:]
     var rowCounts: [Panel: Int] = [:]
     var events: [ConsoleSnapshot.Event] = []
+    var registryCount = 0
 
     public init(readonly: Bool = false) {
         self.readonly = readonly
@@ -64,6 +69,9 @@ public struct ConsoleUI: Hashable, Sendable {
         rowCounts = [.traffic: snapshot.bundles.count, .slo: snapshot.bundles.count, .rollout: snapshot.rollout?.steps.count ?? 0,
                      .history: snapshot.rollbacks.count]
         events = snapshot.events
+        registryCount = snapshot.registry.count
+        if case .registry(let selected, _) = mode, selected >= registryCount { mode = .browsing }
+        if case .registryDiff(let a, let b) = mode, max(a, b) >= registryCount { mode = .browsing }
         for panel in Panel.allCases { select(selection(in: panel), in: panel) }
         if case .details(let row) = mode, row >= rowCount(.history) { mode = .browsing }
     }

@@ -3,7 +3,7 @@ import SwitchyardCore
 enum HelpOverlay {
     static func draw(ui: ConsoleUI, on buffer: inout CellBuffer, glyphs: GlyphSet) {
         let navigation = [("Tab S-Tab", "next/previous panel"), ("j k Dn Up", "move the selection"), ("PgDn PgUp", "move ten rows"),
-                          ("Enter", "rollback details"), ("/", "filter events"), (":", "command, Tab completes"),
+                          ("Enter", "rollback details"), ("R", "registry; d d diffs two"), ("/", "filter events"), (":", "command, Tab completes"),
                           ("Esc", "back out, clear filter"), ("Ctrl-L", "redraw"), ("?", "this help"), ("q Ctrl-C", "quit (asks if mid-action)")]
         let actions = ConsoleAction.allCases.compactMap { action in action.key.map { (String($0), description(action)) } }
         let role: Theme.Role = ui.readonly ? .disabled : .keyHint

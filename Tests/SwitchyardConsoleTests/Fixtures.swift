@@ -67,10 +67,19 @@ enum Fixtures {
         }
     }
 
+    static let registry = [
+        ConsoleSnapshot.RegistryEntry(name: "support-assistant@1.0.0", stage: "production", digest: "3f2a9c1e7b40", warm: true,
+                                      signedOff: "alice 2026-11-20",
+                                      fields: ["model.revision": "\"a1b2c3d4e5f6\"", "decoding.temperature": "0.3", "system_prompt.policy": "\"prepend\""]),
+        ConsoleSnapshot.RegistryEntry(name: "support-assistant@2.0.0", stage: "candidate", digest: "9e81d0c44a12", warm: false, signedOff: nil,
+                                      fields: ["model.revision": "\"9f8e7d6c5b4a\"", "decoding.temperature": "0.3", "system_prompt.policy": "\"replace\"",
+                                               "tools.allowed": "[\"lookup_order\"]"]),
+    ]
+
     static var calm: ConsoleSnapshot {
         ConsoleSnapshot(mode: .attached, stateDirectory: "/var/lib/switchyard/prod", generation: 42, now: now,
                         breaker: .init(open: false, consecutive: 0), bundles: bundles, routes: routes, rollout: rollout, rollbacks: rollbacks,
-                        events: events, pinnedSessions: 118, requestsInFlight: 36)
+                        events: events, pinnedSessions: 118, requestsInFlight: 36, registry: registry)
     }
 
     static var incident: ConsoleSnapshot {

@@ -27,6 +27,15 @@ import Testing
     @Test func incidentAt200x60() throws { try expectGolden(Fixtures.render(Fixtures.incident, width: 200, height: 60), "incident-200x60") }
     @Test func asciiAt80x24() throws { try expectGolden(Fixtures.render(Fixtures.incident, glyphs: .ascii), "ascii-incident-80x24") }
 
+    @Test func registryAndADiffAt80x24() throws {
+        var ui = ConsoleUI()
+        ui.sync(with: Fixtures.calm)
+        _ = ui.type("R")
+        try expectGolden(Fixtures.render(ui: ui), "registry-80x24")
+        _ = ui.type("djd")
+        try expectGolden(Fixtures.render(ui: ui), "registry-diff-80x24")
+    }
+
     @Test func helpAt80x24() throws {
         var ui = ConsoleUI()
         _ = ui.type("?")

@@ -254,4 +254,18 @@ import Testing
         #expect(ui.press([.control("l")]) == [.redraw])
         #expect(ui.type("q") == [.quit])
     }
+
+    @Test func theRegistryMarksTwoBundlesAndDiffsThemThenBacksOut() {
+        var ui = ui()
+        _ = ui.type("R")
+        #expect(ui.mode == .registry(selected: 0, marked: nil))
+        _ = ui.type("d")
+        #expect(ui.mode == .registry(selected: 0, marked: 0))
+        _ = ui.type("d")
+        #expect(ui.mode == .registry(selected: 0, marked: nil), "d on the marked bundle unmarks it")
+        _ = ui.type("dkjjjd")
+        #expect(ui.mode == .registryDiff(0, 1), "the selection stops at the last bundle")
+        #expect(ui.press([.escape]).isEmpty && ui.mode == .registry(selected: 1, marked: nil))
+        #expect(ui.press([.escape]).isEmpty && ui.mode == .browsing)
+    }
 }

@@ -34,10 +34,13 @@ struct ConsoleCommand: LongRunningCommand {
     @Option(name: .long, help: "Control policy file (YAML).") var policy: String?
 
     func runUntilStopped() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw SwitchyardError.usage("the console needs a terminal, and standard input or output is not one",
+                                        hint: "run it in an SSH session or tmux; scripts use the CLI (status, rollout, rollback, freeze …)")
+        }
         let interval = try refreshInterval()
         let controlPolicy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
         let (palette, themeProblem) = ThemeCatalog(directory: themes).palette(named: theme)
-        if let themeProblem { Terminal.printError(themeProblem) }
         // The screen belongs to curses: the services log nowhere; the journal keeps every decision.
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let (store, services, mode) = try await prepare(policy: controlPolicy)
@@ -56,13 +59,13 @@ struct ConsoleCommand: LongRunningCommand {
                 if let problem { throw SwitchyardError.failure(problem) }
                 return palette
             })
-        await runConsole(backend: backend, palette: palette, interval: interval)
+        await runConsole(backend: backend, palette: palette, interval: interval, notice: themeProblem)
         await group.stop()
     }
 
     @MainActor
-    private func runConsole(backend: ConsoleBackend, palette: Theme, interval: Duration) async {
-        await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, forceASCII: ascii, refreshInterval: interval).run()
+    private func runConsole(backend: ConsoleBackend, palette: Theme, interval: Duration, notice: String?) async {
+        await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, forceASCII: ascii, refreshInterval: interval, notice: notice).run()
     }
 
     /// The store, the services to run beside the console, and the mode they make.
@@ -105,7 +108,7 @@ struct ThemeCatalog: Sendable {
         do {
             return (try ThemeManifest.load(path: "\(directory)/\(name).yaml"), nil)
         } catch {
-            let problem = "theme '\(name)' not used: \(error); falling back to the default theme"
+            let problem = "default theme in use: theme '\(name)' could not be used: \(error)"
             return ((try? ThemeManifest.load(path: "\(directory)/default.yaml")) ?? .monochrome, problem)
         }
     }

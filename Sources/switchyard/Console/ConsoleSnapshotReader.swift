@@ -44,6 +44,7 @@ struct ConsoleSnapshotReader: Sendable {
         }
         snapshot.requestsInFlight = observations.values.map(\.inFlight).reduce(0, +)
         snapshot.pinnedSessions = observations.values.map(\.pinnedSessions).reduce(0, +)
+        snapshot.registry = try registry(observations: observations)
         return snapshot
     }
 
@@ -72,6 +73,16 @@ struct ConsoleSnapshotReader: Sendable {
                 healthyReplicas: healthy, replicas: pool?.replicas ?? 0, requestsPerSecondSeries: seen?.requestsPerSecondSeries ?? [],
                 burnRate: seen.map { $0.errorRate / max(1 - policy.slo, 1e-9) },
                 tiers: tiers(for: ref, automation: automation, rollout: rollout))
+        }
+    }
+
+    private func registry(observations: [BundleRef: BundleObservation]) throws -> [ConsoleSnapshot.RegistryEntry] {
+        let pools = Dictionary(try store.pools().map { ($0.spec.bundle, $0.spec) }, uniquingKeysWith: { $1 })
+        return try store.bundles().map { record in
+            let healthy = Set(observations[record.ref]?.healthyEndpoints ?? []).intersection(pools[record.ref]?.endpoints ?? [])
+            let fields = FieldDiff.flatten(try JSONValue(encoding: record.bundle)).mapValues(\.canonicalText)
+            return .init(name: record.ref.description, stage: record.stage.rawValue, digest: Digest.short(record.digest), warm: !healthy.isEmpty,
+                         signedOff: record.lastSignOff.map { "\($0.actor) \($0.time.prefix(10))" }, fields: fields)
         }
     }
 

@@ -24,7 +24,11 @@ enum RollbackHistory {
                          stages: stages.joined(separator: " › "),
                          secondsToDetect: start.actor.hasPrefix("auto:") ? exposed.flatMap { Timestamp.parse($0.time) }.map { Int(startTime.timeIntervalSince($0)) } : nil,
                          secondsToRestore: done.flatMap { Timestamp.parse($0.time) }.map { Int($0.timeIntervalSince(startTime)) },
-                         inFlightAffected: inFlight)
+                         inFlightAffected: inFlight,
+                         entries: drain.map { entry in
+                             .init(sequence: entry.seq, time: Timestamp.parse(entry.time) ?? startTime, actor: entry.actor, kind: entry.kind,
+                                   subject: entry.subject, reason: entry.reason)
+                         })
         }
     }
 }
