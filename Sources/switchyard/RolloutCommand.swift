@@ -49,11 +49,13 @@ struct RolloutStatus: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        guard let rollout = try state.openExisting().latestRollout() else {
+        let store = try state.openExisting()
+        guard let rollout = try store.latestRollout() else {
             throw SwitchyardError.failure("no rollout has been started", hint: "switchyard rollout start NAME@VERSION --plan FILE --reason …")
         }
         if output.json { return try Terminal.printJSON(rollout) }
         print(RolloutText.describe(rollout))
+        print(try RolloutText.warmth(of: rollout.baseline, store: store, now: Date()))
     }
 }
 
@@ -112,5 +114,18 @@ enum RolloutText {
             .map { "\($0.key == RoutingTable.defaultTenant ? "default" : $0.key) \(WeightSpec.percent($0.value))" }
         if !weights.isEmpty { lines.append("  canary share: " + weights.joined(separator: ", ")) }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether the baseline, where a rollback would land, is still warm: the warm-keep mirror's purpose.
+    static func warmth(of baseline: BundleRef, store: SwitchyardStore, now: Date) throws -> String {
+        let mirror = "a \(WeightSpec.percent(RolloutRouting.defaultWarmKeepBasisPoints)) warm-keep mirror once the canary has all traffic"
+        guard let pool = try store.pool(baseline)?.spec else { return "  baseline \(baseline): no pool" }
+        guard let seen = try store.observations()[baseline], now.timeIntervalSince(seen.time) < 10 else {
+            return "  baseline \(baseline): warmth unknown (no router has reported in the last 10 s); \(mirror)"
+        }
+        let healthy = Set(seen.healthyEndpoints).intersection(pool.endpoints).count
+        let state = healthy > 0 ? "warm" : "COLD"
+        return "  baseline \(baseline): \(state), \(healthy) of \(pool.endpoints.count) endpoint(s) healthy, "
+            + String(format: "%.1f req/s", seen.requestsPerSecond) + "; \(mirror)"
     }
 }

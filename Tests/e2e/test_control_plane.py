@@ -31,6 +31,8 @@ def test_a_timed_pause_advances_on_its_own(fleet):
     step = rollout_entries(fleet)[-1]
     assert step["kind"] == "rollout.step" and step["actor"] == "auto:engine"
     assert "completed" in step["payload"]["status"]
+    status = fleet.cli("rollout", "status")
+    assert "baseline support-assistant@1.0.0: warm, 1 of 1 endpoint(s) healthy" in status and "warm-keep mirror" in status
 
 
 def test_a_failing_analysis_gate_aborts_the_rollout(fleet):
