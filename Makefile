@@ -4,7 +4,7 @@ BIN := .build/debug/switchyard
 DEMO_STATE ?= .demo-state
 EXAMPLES := Docs/examples
 
-.PHONY: deps build test run demo-state bench bench-router bench-console clean
+.PHONY: deps build test drills run demo-state bench bench-router bench-console clean
 
 deps:
 	@bash .ci/install-deps
@@ -15,6 +15,11 @@ build: deps
 test: build
 	$(SWIFT) test
 	python3 -m pytest -q Tests/e2e
+	$(MAKE) --no-print-directory drills
+
+# The drill library in virtual time (Docs/drills.md); JUnit and Markdown reports in .build/drill-reports.
+drills: build
+	$(BIN) drill run Docs/drills/*.yaml --report junit --report md --out .build/drill-reports
 
 # The console on an embedded demo fleet: example bundles, fake backends, traffic and a rollout in progress.
 run: build

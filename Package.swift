@@ -73,6 +73,8 @@ let package = Package(
         .target(name: "SwitchyardConsole", dependencies: ["SwitchyardCore", "CNcursesw"]),
         // Floor 2: a simulated fleet and traffic on a virtual clock, for scenario tests and drills.
         .target(name: "SwitchyardSim", dependencies: ["SwitchyardCore"]),
+        // Floor 4: scripted drills in virtual time with a scorecard.
+        .target(name: "SwitchyardDrill", dependencies: ["SwitchyardCore", "SwitchyardStore", "SwitchyardEngine", "SwitchyardSim"]),
         // Floor 3: the control-plane runtime: commands and (next) the tick loop, composing the floors below.
         .target(name: "SwitchyardEngine", dependencies: ["SwitchyardCore", "SwitchyardStore"]),
         // Floor 5: the command-line program.
@@ -80,7 +82,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardCore", "SwitchyardManifest", "SwitchyardStore", "SwitchyardRouter", "SwitchyardFakeBackend", "SwitchyardEngine",
-                "SwitchyardConsole",
+                "SwitchyardConsole", "SwitchyardDrill",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -57,7 +57,8 @@ public struct RollbackCommands: Sendable {
         var rollback = Rollback(from: preflight.from, to: preflight.to, originalRoutes: originals, mode: preflight.mode, plan: preflight.plan,
                                 forced: request.force, warmFirst: request.warmFirst && !preflight.plan.targetWarm, at: now)
         var note: [String: JSONValue] = ["preflight": try JSONValue(encoding: preflight)]
-        if rollback.status == .warming { note["scale_up"] = .string(capacity.requestScaleUp(of: preflight.to)) }
+        // A cold target, or one too small to take everything now, is asked to grow; stages follow its capacity.
+        if rollback.status == .warming || !preflight.plan.fastAllowed { note["scale_up"] = .string(capacity.requestScaleUp(of: preflight.to)) }
         note["detector"] = readings
         let moved = rollback.advance(usableCapacity: preflight.usableCapacity, warmReplicas: preflight.target.warmReplicas, at: now) != nil
         var aborted: Rollout?

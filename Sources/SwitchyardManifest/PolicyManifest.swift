@@ -12,7 +12,7 @@ import Yams
 ///     drain: {stages: [75, 50, 25, 0], maximum_utilisation: 0.8}
 public enum PolicyManifest {
     static let tier0Fields = ["burn_threshold", "long_window", "short_window", "minimum_requests", "critical_ratio",
-                              "ratio_minimum_requests", "checks_to_fire", "checks_to_clear"]
+                              "ratio_minimum_requests", "ratio_minimum_failures", "checks_to_fire", "checks_to_clear"]
 
     public static func load(path: String) throws -> ControlPolicy {
         try parse(try ManifestFile.read(path), file: path)
@@ -20,7 +20,15 @@ public enum PolicyManifest {
 
     public static func parse(_ text: String, file: String) throws -> ControlPolicy {
         let reader = YAMLReader(file: file)
-        let top = try reader.top(of: text, allowed: ["slo", "tier0", "tier2", "guards", "drain"])
+        let policy = read(try reader.top(of: text, allowed: sections), reader: reader)
+        guard reader.issues.isEmpty else { throw ManifestError(file: file, issues: reader.issues) }
+        return policy
+    }
+
+    static let sections = ["slo", "tier0", "tier2", "guards", "drain"]
+
+    /// The policy a mapping with `sections` describes (a policy file, or a drill's `policy:`); problems go to `reader`.
+    static func read(_ top: Fields, reader: YAMLReader) -> ControlPolicy {
         var policy = ControlPolicy()
         policy.slo = top.double("slo", in: 0.5...0.99999) ?? policy.slo
         if let tier0 = top.mapping("tier0", allowed: tier0Fields) {
@@ -30,6 +38,7 @@ public enum PolicyManifest {
             policy.burnMinimumRequests = tier0.int("minimum_requests", in: 1...Int.max) ?? policy.burnMinimumRequests
             policy.ratio.maximumRatio = tier0.double("critical_ratio", in: 1...1000) ?? policy.ratio.maximumRatio
             policy.ratio.minimumRequests = tier0.int("ratio_minimum_requests", in: 1...Int.max) ?? policy.ratio.minimumRequests
+            policy.ratio.minimumFailures = tier0.int("ratio_minimum_failures", in: 1...Int.max) ?? policy.ratio.minimumFailures
             policy.checksToFire = tier0.int("checks_to_fire", in: 1...100) ?? policy.checksToFire
             policy.checksToClear = tier0.int("checks_to_clear", in: 1...100) ?? policy.checksToClear
             if policy.burn.shortWindowSeconds > policy.burn.longWindowSeconds {
@@ -66,7 +75,6 @@ public enum PolicyManifest {
                 }
             }
         }
-        guard reader.issues.isEmpty else { throw ManifestError(file: file, issues: reader.issues) }
         return policy
     }
 }

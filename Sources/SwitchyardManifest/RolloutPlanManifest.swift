@@ -33,7 +33,7 @@ public enum RolloutPlanManifest {
         return RolloutPlan(name: name, steps: steps)
     }
 
-    private static func readStep(_ node: Node, path: String, reader: YAMLReader) -> RolloutStep? {
+    static func readStep(_ node: Node, path: String, reader: YAMLReader) -> RolloutStep? {
         guard let mapping = node.mapping, mapping.count == 1, let (key, value) = mapping.first, let kind = key.scalar?.string else {
             reader.report(at: node, field: path, "a step is one of \(stepKinds.joined(separator: ", ")), e.g. '- setWeight: 10'")
             return nil

@@ -15,9 +15,12 @@ public struct SimBundle: Sendable {
     public var errorRate: Double
     /// Share of answers that refuse (a quality signal, not a failure).
     public var refusalRate: Double
+    /// Share of structured answers that fail their output contract (a quality signal, not a failure).
+    public var schemaFailureRate: Double
 
     public init(warmReplicas: Int, maxReplicas: Int? = nil, perReplicaConcurrency: Int = 8, coldStartSeconds: Int = 60,
-                scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, errorRate: Double = 0.001, refusalRate: Double = 0.01) {
+                scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, errorRate: Double = 0.001, refusalRate: Double = 0.01,
+                schemaFailureRate: Double = 0.005) {
         self.warmReplicas = warmReplicas
         self.maxReplicas = maxReplicas ?? warmReplicas
         self.perReplicaConcurrency = perReplicaConcurrency
@@ -26,6 +29,7 @@ public struct SimBundle: Sendable {
         self.meanLatencySeconds = meanLatencySeconds
         self.errorRate = errorRate
         self.refusalRate = refusalRate
+        self.schemaFailureRate = schemaFailureRate
     }
 }
 

@@ -59,6 +59,9 @@ public final class SimFleet: TelemetryWindows, CapacityProvider, Sendable {
                                                      status: failed ? 503 : 200, latencyMicros: Int(latency * 1e6))
                 observation.ttftMicros = Int(latency * 0.3e6)
                 observation.refusal = !failed && Double.random(in: 0..<1, using: &state.random) < profile.refusalRate
+                if !failed {
+                    observation.contract = Double.random(in: 0..<1, using: &state.random) < profile.schemaFailureRate ? .failed("simulated schema failure") : .passed
+                }
                 state.series[bundle, default: TelemetrySeries()].record(observation)
             }
             state.lastLoad = demand

@@ -37,6 +37,12 @@ extension SwitchyardStore {
         return entry
     }
 
+    /// Appends an entry that records no change of state (a drill marker, an annotation), in its own transaction.
+    @discardableResult
+    public func note(_ draft: JournalDraft) throws -> JournalEntry {
+        try write { db, time in try Self.append(draft, time: time, in: db) }
+    }
+
     /// Journal entries in order, filtered.
     public func journal(_ filter: JournalFilter = JournalFilter()) throws -> [JournalEntry] {
         try read { db in

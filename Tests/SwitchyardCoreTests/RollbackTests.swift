@@ -78,3 +78,21 @@ import Testing
         for _ in 0..<5 { #expect(environment.check(bothBad, policy: policy).decision == .none, "alerted once per episode") }
     }
 }
+
+@Suite struct CriticalRatioTests {
+    func counters(_ requests: Int, failed: Int) -> TelemetryCounters {
+        var counters = TelemetryCounters()
+        counters.requests = requests
+        counters.failed = failed
+        return counters
+    }
+
+    @Test func oneUnluckyErrorIsNotFiveTimesWorse() {
+        // The case a drill caught: 1 error in 199 canary requests against none in 519 is a ratio of 5.03.
+        let reading = CriticalRatioRule.defaults.evaluate(canary: counters(199, failed: 1), baseline: counters(519, failed: 0))
+        #expect(reading.ratio > 5)
+        #expect(reading.verdict == .pass)
+        #expect(CriticalRatioRule.defaults.evaluate(canary: counters(199, failed: 10), baseline: counters(519, failed: 0)).verdict == .fail)
+        #expect(CriticalRatioRule.defaults.evaluate(canary: counters(99, failed: 50), baseline: counters(519, failed: 0)).verdict == .inconclusive)
+    }
+}

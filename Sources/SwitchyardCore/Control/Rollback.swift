@@ -4,7 +4,7 @@ import Foundation
 /// target's warm capacity allows. A pure state machine; the Engine feeds it capacity readings and the clock.
 public struct Rollback: Hashable, Sendable, Codable {
     /// Staged drains wait for capacity at each stage; fast moves everything at once.
-    public enum Mode: String, Hashable, Sendable, Codable {
+    public enum Mode: String, Hashable, Sendable, Codable, CaseIterable {
         case fast, staged
     }
 

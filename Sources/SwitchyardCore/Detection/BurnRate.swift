@@ -65,25 +65,33 @@ public struct CriticalRatioRule: Hashable, Sendable, Codable {
     public var minimumRequests: Int
     /// Error rates under this floor are treated as equal to it, so that 1 error against 0 is not "infinitely worse".
     public var floor: Double
+    /// The canary cannot fail with fewer failures than this: one unlucky error in 200 requests against none in
+    /// 500 is a ratio of 5 and means nothing. (A drill caught exactly that rolling back a healthy canary.)
+    public var minimumFailures: Int
 
     enum CodingKeys: String, CodingKey {
         case floor
         case maximumRatio = "maximum_ratio"
         case minimumRequests = "minimum_requests"
+        case minimumFailures = "minimum_failures"
     }
 
-    public static let defaults = CriticalRatioRule(maximumRatio: 5, minimumRequests: 100, floor: 0.001)
+    public static let defaults = CriticalRatioRule(maximumRatio: 5, minimumRequests: 100, floor: 0.001, minimumFailures: 5)
 
-    public init(maximumRatio: Double, minimumRequests: Int, floor: Double) {
+    public init(maximumRatio: Double, minimumRequests: Int, floor: Double, minimumFailures: Int = 5) {
         self.maximumRatio = maximumRatio
         self.minimumRequests = minimumRequests
         self.floor = floor
+        self.minimumFailures = minimumFailures
     }
 
     public func evaluate(canary: TelemetryCounters, baseline: TelemetryCounters) -> RatioReading {
         let ratio = max(canary.errorRate, floor) / max(baseline.errorRate, floor)
-        let verdict: CheckVerdict = canary.requests < minimumRequests || baseline.requests < minimumRequests
-            ? .inconclusive : (ratio > maximumRatio ? .fail : .pass)
+        let verdict: CheckVerdict = if canary.requests < minimumRequests || baseline.requests < minimumRequests {
+            .inconclusive
+        } else {
+            ratio > maximumRatio && canary.failed >= minimumFailures ? .fail : .pass
+        }
         return RatioReading(canaryErrorRate: canary.errorRate, baselineErrorRate: baseline.errorRate, ratio: ratio,
                             maximumRatio: maximumRatio, verdict: verdict)
     }

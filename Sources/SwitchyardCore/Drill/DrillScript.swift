@@ -1,0 +1,168 @@
+/// A scripted rehearsal (`Docs/drills.md`): a simulated fleet, its traffic and routing, timed steps
+/// (operator actions and injected faults) and what must happen. Pure data; the drill runner plays it.
+public struct DrillScript: Hashable, Sendable {
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var durationSeconds: Int
+    /// The bundle name every version shares.
+    public var bundleName: String
+    public var bundles: [DrillBundle]
+    public var traffic: DrillTraffic
+    /// Tenant (`*` for the default route) → version → basis points.
+    public var routing: [String: [String: Int]]
+    public var policy: ControlPolicy
+    public var steps: [DrillStep]
+    public var expectations: [DrillExpectation]
+
+    public init(name: String, description: String, seed: UInt64, durationSeconds: Int, bundleName: String, bundles: [DrillBundle],
+                traffic: DrillTraffic, routing: [String: [String: Int]], policy: ControlPolicy, steps: [DrillStep],
+                expectations: [DrillExpectation]) {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.durationSeconds = durationSeconds
+        self.bundleName = bundleName
+        self.bundles = bundles
+        self.traffic = traffic
+        self.routing = routing
+        self.policy = policy
+        self.steps = steps
+        self.expectations = expectations
+    }
+
+    public func ref(_ version: String) -> BundleRef { BundleRef(name: bundleName, version: version) }
+}
+
+/// One version in a drill's fleet: its pool and how it behaves until a fault changes it.
+public struct DrillBundle: Hashable, Sendable {
+    public var version: String
+    /// Production and signed off: a rollback's default target.
+    public var validated: Bool
+    public var replicas: Int
+    public var maxReplicas: Int
+    public var perReplicaConcurrency: Int
+    public var coldStartSeconds: Int
+    public var scaleUpPerMinute: Double
+    public var latencyMilliseconds: Double
+    public var errorRate: Double
+    public var refusalRate: Double
+    public var schemaFailureRate: Double
+
+    public init(version: String, validated: Bool = false, replicas: Int = 4, maxReplicas: Int? = nil, perReplicaConcurrency: Int = 8,
+                coldStartSeconds: Int = 60, scaleUpPerMinute: Double = 2, latencyMilliseconds: Double = 500, errorRate: Double = 0.001,
+                refusalRate: Double = 0.01, schemaFailureRate: Double = 0.005) {
+        self.version = version
+        self.validated = validated
+        self.replicas = replicas
+        self.maxReplicas = maxReplicas ?? replicas
+        self.perReplicaConcurrency = perReplicaConcurrency
+        self.coldStartSeconds = coldStartSeconds
+        self.scaleUpPerMinute = scaleUpPerMinute
+        self.latencyMilliseconds = latencyMilliseconds
+        self.errorRate = errorRate
+        self.refusalRate = refusalRate
+        self.schemaFailureRate = schemaFailureRate
+    }
+}
+
+/// Requests per second over time (the last point at or before a time holds) and the tenants' shares.
+public struct DrillTraffic: Hashable, Sendable {
+    public var schedule: [RatePoint]
+    public var tenants: [TenantShare]
+
+    /// From `atSeconds` on, `requestsPerSecond`.
+    public struct RatePoint: Hashable, Sendable {
+        public var atSeconds: Int
+        public var requestsPerSecond: Double
+
+        public init(atSeconds: Int, requestsPerSecond: Double) {
+            self.atSeconds = atSeconds
+            self.requestsPerSecond = requestsPerSecond
+        }
+    }
+
+    /// A tenant and its share of the requests.
+    public struct TenantShare: Hashable, Sendable {
+        public var tenant: String
+        public var share: Double
+
+        public init(tenant: String, share: Double) {
+            self.tenant = tenant
+            self.share = share
+        }
+    }
+
+    public init(schedule: [RatePoint], tenants: [TenantShare]) {
+        self.schedule = schedule.sorted { $0.atSeconds < $1.atSeconds }
+        self.tenants = tenants
+    }
+
+    public func requestsPerSecond(at second: Int) -> Double {
+        schedule.last { $0.atSeconds <= second }?.requestsPerSecond ?? 0
+    }
+}
+
+/// Something that happens at a time in a drill.
+public struct DrillStep: Hashable, Sendable {
+    /// What happens.
+    public enum Kind: Hashable, Sendable {
+        case rollout(canary: String, plan: RolloutPlan)
+        case fault(DrillFault)
+        case action(DrillAction)
+    }
+
+    public var atSeconds: Int
+    public var kind: Kind
+
+    public init(atSeconds: Int, kind: Kind) {
+        self.atSeconds = atSeconds
+        self.kind = kind
+    }
+}
+
+/// An injected fault on one version, or on every version (an environment fault) when `version` is nil.
+public struct DrillFault: Hashable, Sendable {
+    public var version: String?
+    public var errorRate: Double?
+    public var latencyFactor: Double?
+    public var refusalRate: Double?
+    public var schemaFailureRate: Double?
+    /// Warm replicas lost at once.
+    public var capacityLoss: Int?
+
+    public init(version: String?, errorRate: Double? = nil, latencyFactor: Double? = nil, refusalRate: Double? = nil,
+                schemaFailureRate: Double? = nil, capacityLoss: Int? = nil) {
+        self.version = version
+        self.errorRate = errorRate
+        self.latencyFactor = latencyFactor
+        self.refusalRate = refusalRate
+        self.schemaFailureRate = schemaFailureRate
+        self.capacityLoss = capacityLoss
+    }
+}
+
+/// A scripted operator action: the same Engine commands as the CLI, as the actor `drill`.
+public enum DrillAction: Hashable, Sendable {
+    case promote(full: Bool)
+    case pause, resume, abort, unfreeze, breakerReset
+    case rollback(to: String?, tenants: [String], mode: Rollback.Mode?, warmFirst: Bool)
+    case freeze(scope: Freeze.Scope, expiresSeconds: Int?)
+}
+
+/// What must hold at the end of a drill.
+public enum DrillExpectation: Hashable, Sendable {
+    /// Tier 0, 1 or 2 acts within this long of the first fault's onset.
+    case tierFiresWithin(tier: Int, seconds: Int)
+    /// No faulty version has traffic within this long of the onset.
+    case restoredWithin(seconds: Int)
+    case noRollback
+    case maxFailedRequests(Int)
+    /// No version is rolled back twice, and no traffic returns to a version once rolled back.
+    case noOscillation
+    /// No rollback target is ever given more concurrency than its warm capacity.
+    case drainWithinCapacity
+    case breakerOpen(Bool)
+    /// The rollout ends in this state: `completed`, `aborted`, `running`, `paused`, `waiting`.
+    case rolloutEnds(String)
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import SwitchyardCore
+import SwitchyardDrill
+import SwitchyardManifest
+
+/// `switchyard drill …`: scripted rehearsals of bad releases, scored.
+struct DrillCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "drill", abstract: "Rehearse a bad release from a script and score it.",
+                                                    subcommands: [DrillRun.self])
+}
+
+struct DrillRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run drill scripts in virtual time through the simulator and the real Engine.",
+        discussion: "The same file and seed give the same journal and scorecard. Exit 1 when any expectation fails. See Docs/drills.md.")
+
+    /// Report formats.
+    enum Report: String, ExpressibleByArgument, CaseIterable {
+        case md, junit, json
+    }
+
+    @Argument(help: "Drill scripts (YAML).") var files: [String]
+    @Option(name: .long, help: "Write a report: md, junit or json (to --out).") var report: [Report] = []
+    @Option(name: .long, help: "Directory for reports.") var out = "drill-reports"
+    @Option(name: .long, help: "Keep each run's state directory under this directory (for replay).") var keepState: String?
+
+    func run() throws {
+        // Parse everything first: a script with an error runs nothing.
+        let scripts = try files.map { (file: $0, script: try DrillManifest.load(path: $0)) }
+        var cards: [DrillScorecard] = []
+        for (file, script) in scripts {
+            let directory = keepState.map { "\($0)/\(script.name)" }
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-drill-\(UUID().uuidString)").path
+            if FileManager.default.fileExists(atPath: "\(directory)/switchyard.sqlite") {
+                throw SwitchyardError.usage("'\(directory)' already holds a state", hint: "remove it or pick another --keep-state directory")
+            }
+            defer { if keepState == nil { try? FileManager.default.removeItem(atPath: directory) } }
+            var runner = try DrillRunner(script, directory: directory)
+            let card = try runner.run()
+            cards.append(card)
+            print("\(card.passed ? "PASS" : "FAIL")  \(script.name)  (\(file))  " + card.checks.map { "\($0.passed ? "✓" : "✗") \($0.expectation): \($0.detail)" }
+                .joined(separator: "; "))
+        }
+        try write(cards)
+        let failed = cards.filter { !$0.passed }.count
+        print("\(cards.count - failed) of \(cards.count) drill(s) passed")
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    private func write(_ cards: [DrillScorecard]) throws {
+        guard !report.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for format in Set(report) {
+            switch format {
+            case .md:
+                for card in cards { try card.markdown().write(toFile: "\(out)/\(card.drill).md", atomically: true, encoding: .utf8) }
+            case .junit:
+                try DrillScorecard.junit(cards).write(toFile: "\(out)/drills.junit.xml", atomically: true, encoding: .utf8)
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                for card in cards { try encoder.encode(card).write(to: URL(fileURLWithPath: "\(out)/\(card.drill).json")) }
+            }
+        }
+        print("reports in \(out)/")
+    }
+}

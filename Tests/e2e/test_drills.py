@@ -1,0 +1,51 @@
+"""`switchyard drill run`: deterministic for a seed, valid JUnit, and a broken script runs nothing."""
+import json
+import subprocess
+import xml.etree.ElementTree as ElementTree
+
+from fleet import BINARY, ROOT
+
+DRILLS = ROOT / "Docs" / "drills"
+
+
+def drill(*args):
+    return subprocess.run([str(BINARY), "drill", "run", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_the_same_script_and_seed_give_the_same_journal_and_scorecard(tmp_path):
+    cards = []
+    for run in ("a", "b"):
+        result = drill(str(DRILLS / "bad-canary-error-spike.yaml"), "--report", "json", "--out", str(tmp_path / run))
+        assert result.returncode == 0, result.stdout + result.stderr
+        cards.append(json.loads((tmp_path / run / "bad-canary-error-spike.json").read_text()))
+    assert cards[0] == cards[1]
+    assert cards[0]["journal_head"] and cards[0]["time_to_detect_seconds"] < 180 and cards[0]["detected_by"] == "tier 0"
+
+
+def test_the_junit_report_is_valid_and_counts_every_expectation(tmp_path):
+    result = drill(str(DRILLS / "environment-fault.yaml"), str(DRILLS / "healthy-canary.yaml"), "--report", "junit", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    root = ElementTree.parse(tmp_path / "drills.junit.xml").getroot()
+    assert root.tag == "testsuites" and root.get("failures") == "0"
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    assert set(suites) == {"environment-fault", "healthy-canary"}
+    assert int(root.get("tests")) == sum(len(suite.findall("testcase")) for suite in suites.values()) == 5
+
+
+def test_a_failed_expectation_fails_the_run_and_the_report_says_which(tmp_path):
+    script = (DRILLS / "healthy-canary.yaml").read_text().replace("rollout_ends: completed", "rollout_ends: aborted")
+    (tmp_path / "wrong.yaml").write_text(script)
+    result = drill(str(tmp_path / "wrong.yaml"), "--report", "junit", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "FAIL  healthy-canary" in result.stdout and "✗ the rollout ends aborted: it ended completed" in result.stdout
+    failure = ElementTree.parse(tmp_path / "out" / "drills.junit.xml").getroot().find(".//failure")
+    assert failure.get("message") == "it ended completed"
+
+
+def test_a_broken_script_names_its_line_and_field_and_runs_nothing(tmp_path):
+    script = (DRILLS / "bad-canary-error-spike.yaml").read_text().replace("error_rate: 0.05", "eror_rate: 0.05")
+    (tmp_path / "broken.yaml").write_text(script)
+    result = drill(str(DRILLS / "healthy-canary.yaml"), str(tmp_path / "broken.yaml"), "--report", "md", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "broken.yaml:20:" in result.stderr and "did you mean 'error_rate'?" in result.stderr
+    assert not (tmp_path / "out").exists() and "PASS" not in result.stdout, "nothing ran, not even the valid script before it"
