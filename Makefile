@@ -15,11 +15,12 @@ build: deps
 test: build
 	$(SWIFT) test
 	python3 -m pytest -q Tests/e2e
-	$(MAKE) --no-print-directory drills
+	$(RUN_DRILLS)
 
 # The drill library in virtual time (Docs/drills.md); JUnit and Markdown reports in .build/drill-reports.
+RUN_DRILLS = $(BIN) drill run Docs/drills/*.yaml --report junit --report md --out .build/drill-reports
 drills: build
-	$(BIN) drill run Docs/drills/*.yaml --report junit --report md --out .build/drill-reports
+	$(RUN_DRILLS)
 
 # The console on an embedded demo fleet: example bundles, fake backends, traffic and a rollout in progress.
 run: build

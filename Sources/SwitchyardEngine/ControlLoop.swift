@@ -27,7 +27,24 @@ public struct ControlLoop: Sendable {
     /// Runs one tick; returns what it did, for the log (empty when nothing changed).
     @discardableResult
     public func tick() throws -> [String] {
-        try tickTriggers() + tickRollout() + tickDrain()
+        try recordTelemetry()
+        return try tickTriggers() + tickRollout() + tickDrain()
+    }
+
+    /// Every `TelemetrySnapshot.intervalSeconds`, journals what each routed bundle served in the interval, for
+    /// replay and what-if. Idle fleets write nothing.
+    func recordTelemetry() throws {
+        let now = clock.now()
+        let interval = TelemetrySnapshot.intervalSeconds
+        guard Int(now.timeIntervalSince1970) % interval == 0 else { return }
+        var figures: [String: TelemetrySnapshot.BundleFigures] = [:]
+        for bundle in try store.routing().table.referencedBundles {
+            let counters = telemetry.counters(bundle: bundle, lastSeconds: interval, now: now - 1)
+            if counters.requests > 0 { figures[bundle.description] = .init(counters) }
+        }
+        guard !figures.isEmpty else { return }
+        try store.note(JournalDraft(actor: "auto:engine", kind: TelemetrySnapshot.kind, subject: "fleet", reason: "periodic telemetry",
+                                    payload: try JSONValue(encoding: TelemetrySnapshot(intervalSeconds: interval, bundles: figures))))
     }
 
     /// The rollout's timed steps and due analyses; nothing moves while frozen or while the breaker is open.

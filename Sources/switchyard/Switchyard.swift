@@ -11,7 +11,7 @@ struct Switchyard: ParsableCommand {
             Shell completions: switchyard --generate-completion-script bash|zsh|fish
             """,
         subcommands: [
-            ConsoleCommand.self, StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self, RolloutCommand.self, RollbackCommand.self, BreakerCommand.self, DrillCommand.self,
+            ConsoleCommand.self, StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self, RolloutCommand.self, RollbackCommand.self, BreakerCommand.self, DrillCommand.self, ReplayCommand.self,
             FreezeCommand.self, UnfreezeCommand.self,
             AuditCommand.self, HistoryCommand.self, ServeCommand.self, FakeBackendCommand.self,
         ]

@@ -49,3 +49,21 @@ def test_a_broken_script_names_its_line_and_field_and_runs_nothing(tmp_path):
     assert result.returncode == 1
     assert "broken.yaml:20:" in result.stderr and "did you mean 'error_rate'?" in result.stderr
     assert not (tmp_path / "out").exists() and "PASS" not in result.stdout, "nothing ran, not even the valid script before it"
+
+
+def test_replay_exports_the_timeline_and_what_if_compares_another_policy(tmp_path):
+    kept = tmp_path / "states"
+    assert drill(str(DRILLS / "bad-canary-error-spike.yaml"), "--keep-state", str(kept)).returncode == 0
+    state = kept / "bad-canary-error-spike"
+    timeline = subprocess.run([str(BINARY), "replay", "--state", str(state), "--export", "md"], capture_output=True, text=True)
+    assert timeline.returncode == 0, timeline.stderr
+    assert "| onset | 2027-01-15T08:02:00.000Z | #" in timeline.stdout and "fault on 2.0.0" in timeline.stdout
+    assert "| detection |" in timeline.stdout and "rollback.start by auto:tier0" in timeline.stdout
+    assert "## Service levels per minute" in timeline.stdout and "| 2027-01-15T08:02 |" in timeline.stdout
+    (tmp_path / "eager.yaml").write_text("tier0: {checks_to_fire: 1}\n")
+    (tmp_path / "blind.yaml").write_text("tier0: {burn_threshold: 1000, critical_ratio: 1000}\n")
+    eager = subprocess.run([str(BINARY), "replay", "--state", str(state), "--what-if", str(tmp_path / "eager.yaml")], capture_output=True, text=True)
+    assert eager.returncode == 0, eager.stderr
+    assert "support-assistant@2.0.0 rollback:" in eager.stdout and "earlier" in eager.stdout
+    blind = subprocess.run([str(BINARY), "replay", "--state", str(state), "--what-if", str(tmp_path / "blind.yaml")], capture_output=True, text=True)
+    assert "support-assistant@2.0.0 rollback: would not have happened" in blind.stdout

@@ -38,7 +38,12 @@ public struct TrendWatch: Hashable, Sendable, Codable {
             guard trials >= policy.trendMinimumRequests, baseTrials > 0 else { continue }
             let canaryRate = Double(hits) / Double(trials)
             let baselineRate = max(Double(baseHits) / Double(baseTrials), 0.001)
-            let z = (canaryRate - baselineRate) / (baselineRate * (1 - baselineRate) / Double(trials)).squareRoot()
+            // Counts this small make the normal approximation jumpy: skip minutes where the baseline's rate
+            // predicts under one bad outcome, and apply a continuity correction (a drill caught three schema
+            // failures in 116 requests signalling on a healthy canary).
+            let expected = baselineRate * Double(trials)
+            guard expected >= 1 else { continue }
+            let z = (Double(hits) - expected - (Double(hits) > expected ? 0.5 : -0.5)) / (expected * (1 - baselineRate)).squareRoot()
             var pair = charts[signal] ?? Charts(ewma: EWMAChart(target: 0, sigma: 1, lambda: policy.ewmaLambda, limit: policy.ewmaLimit),
                                                 cusum: CUSUMChart(target: 0, sigma: 1, k: policy.cusumSlack, h: policy.cusumThreshold))
             let ewmaOut = pair.ewma.add(z)
