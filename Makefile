@@ -4,7 +4,7 @@ BIN := .build/debug/switchyard
 DEMO_STATE ?= .demo-state
 EXAMPLES := Docs/examples
 
-.PHONY: deps build test drills run demo-state bench bench-router bench-console clean
+.PHONY: deps build test drills run demo-state bench bench-router bench-console bench-drills clean
 
 deps:
 	@bash .ci/install-deps
@@ -51,7 +51,12 @@ bench-console: deps
 	.build/release/console-bench
 	python3 Tests/Benchmarks/console_bytes.py
 
-bench: bench-router bench-console
+# One hour of simulated 200 req/s through the full control plane, against the simulator alone (Docs/benchmarks.md).
+bench-drills: deps
+	$(SWIFT) build -c release --product drill-bench
+	.build/release/drill-bench
+
+bench: bench-router bench-console bench-drills
 
 clean:
 	rm -rf .build $(DEMO_STATE)

@@ -100,6 +100,8 @@ let package = Package(
             ],
             path: "Tests/Benchmarks/BareProxy"
         ),
+        // Benchmark-only: an hour of simulated traffic through the full control plane (make bench-drills).
+        .executableTarget(name: "drill-bench", dependencies: ["SwitchyardDrill", "SwitchyardSim"], path: "Tests/Benchmarks/DrillBench"),
         // Benchmark-only: frame time of the console at 200×60 (make bench-console).
         .executableTarget(name: "console-bench", dependencies: ["SwitchyardConsole"], path: "Tests/Benchmarks/ConsoleBench"),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
