@@ -49,6 +49,7 @@ extension SwitchyardStore {
                 "changes": .array(changes.map { .string($0.detail) }),
             ]
             payload["readings"] = readings
+            if start { payload["plan"] = .array(rollout.plan.steps.map { .string($0.summary) }) }
             payload["freeze_overridden"] = overriddenFreeze.map(FreezeGuard.overrideNote)
             payload["generation"] = next.map { .int($0.generation) }
             let draft = JournalDraft(actor: actor, kind: JournalKind.rollout(event), subject: rollout.canary.description, reason: reason,

@@ -7,7 +7,7 @@ import SwitchyardManifest
 /// `switchyard drill …`: scripted rehearsals of bad releases, scored.
 struct DrillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "drill", abstract: "Rehearse a bad release from a script and score it.",
-                                                    subcommands: [DrillRun.self])
+                                                    subcommands: [DrillRun.self, DrillHistory.self])
 }
 
 struct DrillRun: ParsableCommand {
@@ -51,6 +51,7 @@ struct DrillRun: ParsableCommand {
     private func write(_ cards: [DrillScorecard]) throws {
         guard !report.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try DrillHistory.append(cards, to: out)
         for format in Set(report) {
             switch format {
             case .md:
@@ -64,5 +65,50 @@ struct DrillRun: ParsableCommand {
             }
         }
         print("reports in \(out)/")
+    }
+}
+
+/// `switchyard drill history`: every recorded run of a drill, to compare rehearsals over time.
+struct DrillHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Compare the recorded runs of drills (each `drill run --report …` appends to --out/history.jsonl).")
+
+    @Argument(help: "Only this drill.") var drill: String?
+    @Option(name: .long, help: "The reports directory the runs wrote to.") var out = "drill-reports"
+
+    /// One recorded run: when, and its scorecard.
+    struct Run: Codable {
+        var time: String
+        var card: DrillScorecard
+    }
+
+    static func append(_ cards: [DrillScorecard], to directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let lines = try cards.map { String(decoding: try encoder.encode(Run(time: Timestamp.format(Date()), card: $0)), as: UTF8.self) + "\n" }
+        let path = "\(directory)/history.jsonl"
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw SwitchyardError.failure("cannot append to '\(path)'") }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data(lines.joined().utf8))
+    }
+
+    func run() throws {
+        let path = "\(out)/history.jsonl"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw SwitchyardError.failure("no drill history in '\(out)'", hint: "runs are recorded by: switchyard drill run FILE --report md --out \(out)")
+        }
+        let runs = try text.split(separator: "\n").map { try JSONDecoder().decode(Run.self, from: Data($0.utf8)) }
+            .filter { drill == nil || $0.card.drill == drill }
+        guard !runs.isEmpty else { throw SwitchyardError.failure("no recorded run of '\(drill ?? "any drill")' in \(path)") }
+        let time = { (seconds: Int?) in seconds.map(DurationText.format) ?? "-" }
+        print(Terminal.table(["run (UTC)", "drill", "result", "detect", "decide", "restore", "failed", "wrong", "oscillations", "journal head"],
+                       runs.map { run in
+                           let card = run.card
+                           return [String(run.time.prefix(19)), card.drill, card.passed ? "pass" : "FAIL", time(card.timeToDetectSeconds),
+                                   time(card.timeToDecideSeconds), time(card.timeToRestoreSeconds), "\(card.failedRequests)",
+                                   "\(card.wrongActions.count)", "\(card.oscillations)", String(card.journalHead.prefix(12))]
+                       }))
     }
 }

@@ -67,3 +67,13 @@ def test_replay_exports_the_timeline_and_what_if_compares_another_policy(tmp_pat
     assert "support-assistant@2.0.0 rollback:" in eager.stdout and "earlier" in eager.stdout
     blind = subprocess.run([str(BINARY), "replay", "--state", str(state), "--what-if", str(tmp_path / "blind.yaml")], capture_output=True, text=True)
     assert "support-assistant@2.0.0 rollback: would not have happened" in blind.stdout
+
+
+def test_drill_history_lists_every_recorded_run(tmp_path):
+    for _ in range(2):
+        assert drill(str(DRILLS / "environment-fault.yaml"), "--report", "json", "--out", str(tmp_path)).returncode == 0
+    history = subprocess.run([str(BINARY), "drill", "history", "environment-fault", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert history.returncode == 0, history.stderr
+    rows = [line for line in history.stdout.splitlines() if "environment-fault" in line]
+    assert len(rows) == 2 and all(" pass " in row for row in rows)
+    assert rows[0].split()[-1] == rows[1].split()[-1], "the same seed gives the same journal head"
