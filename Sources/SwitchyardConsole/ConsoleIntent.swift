@@ -15,6 +15,8 @@ public enum ConsoleIntent: Hashable, Sendable {
     case drainAdvance(reason: String)
     case drainHold(reason: String)
     case theme(name: String)
+    /// Moves a replay's cursor (only in `replay` consoles).
+    case replay(ReplayControl)
     case quit
     /// Clear the terminal and draw everything again (Ctrl-L).
     case redraw
@@ -30,4 +32,18 @@ public struct RollbackPlan: Hashable, Sendable {
         self.target = target
         self.lines = lines
     }
+}
+
+/// How the operator moves through a replayed journal.
+public enum ReplayControl: Hashable, Sendable {
+    /// Space: play or pause.
+    case toggle
+    /// ← / →: one entry back or forward.
+    case step(Int)
+    /// Shift-← / Shift-→: to the previous or next decision.
+    case jump(Int)
+    /// + / -: play faster or slower.
+    case faster, slower
+    /// `:goto TIME`: to the last entry at or before a time (`HH:MM[:SS]` or ISO 8601).
+    case goTo(String)
 }

@@ -7,6 +7,10 @@ extension ConsoleKey {
             switch Int32(code) {
             case KEY_UP: self = .up
             case KEY_DOWN: self = .down
+            case KEY_LEFT: self = .left
+            case KEY_RIGHT: self = .right
+            case KEY_SLEFT: self = .shiftLeft
+            case KEY_SRIGHT: self = .shiftRight
             case KEY_NPAGE: self = .pageDown
             case KEY_PPAGE: self = .pageUp
             case KEY_BTAB: self = .backTab

@@ -20,12 +20,12 @@ public final class ConsoleLoop {
 
     /// `notice`, when given, is on the status line from the first frame (a theme that could not be used, say).
     public init(backend: ConsoleBackend, palette: Theme, readonly: Bool = false, forceASCII: Bool = false,
-                refreshInterval: Duration = .seconds(1), notice: String? = nil) {
+                refreshInterval: Duration = .seconds(1), notice: String? = nil, replay: Bool = false) {
         self.backend = backend
         self.palette = palette
         self.refreshInterval = refreshInterval
         terminal = CursesTerminal(forceASCII: forceASCII)
-        ui = ConsoleUI(readonly: readonly)
+        ui = ConsoleUI(readonly: readonly, replay: replay)
         if let notice { ui.report(notice, isError: true) }
     }
 

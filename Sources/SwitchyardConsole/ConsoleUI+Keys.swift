@@ -23,6 +23,7 @@ extension ConsoleUI {
     }
 
     private mutating func browse(_ key: ConsoleKey) -> ConsoleIntent? {
+        if replay, let control = Self.replayControl(key) { return .replay(control) }
         switch key {
         case .character("q"): return .quit
         case .character("?"): mode = .help
@@ -47,6 +48,20 @@ extension ConsoleUI {
         default: break
         }
         return nil
+    }
+
+    /// The keys that move a replay's cursor.
+    static func replayControl(_ key: ConsoleKey) -> ReplayControl? {
+        switch key {
+        case .character(" "): .toggle
+        case .left: .step(-1)
+        case .right: .step(1)
+        case .shiftLeft: .jump(-1)
+        case .shiftRight: .jump(1)
+        case .character("+"): .faster
+        case .character("-"): .slower
+        default: nil
+        }
     }
 
     private mutating func help(_ key: ConsoleKey) -> ConsoleIntent? {
@@ -110,6 +125,12 @@ extension ConsoleUI {
         }
         switch name {
         case "quit": return .quit
+        case "goto":
+            guard replay else {
+                report(":goto moves a replay's cursor; this console is live", isError: true)
+                return nil
+            }
+            return .replay(.goTo(argument))
         case "theme":
             guard !argument.isEmpty else {
                 report("usage: :theme NAME (default, light, high-contrast, monochrome, …)", isError: true)

@@ -36,10 +36,12 @@ public struct ConsoleUI: Hashable, Sendable {
     }
 
     /// Every `:` command, in the order completion lists them.
-    public static let commands = ConsoleAction.allCases.map(\.rawValue) + ["theme", "quit"]
+    public static let commands = ConsoleAction.allCases.map(\.rawValue) + ["theme", "goto", "quit"]
 
     /// Actions are refused (and their keys greyed) in a read-only console.
     public let readonly: Bool
+    /// A replay of a past journal: always read-only, and the arrows, space, + and - move through time.
+    public let replay: Bool
     public internal(set) var focus = Panel.traffic
     public internal(set) var mode = Mode.browsing
     /// The events filter in force.
@@ -52,8 +54,9 @@ public struct ConsoleUI: Hashable, Sendable {
     var events: [ConsoleSnapshot.Event] = []
     var registryCount = 0
 
-    public init(readonly: Bool = false) {
-        self.readonly = readonly
+    public init(readonly: Bool = false, replay: Bool = false) {
+        self.readonly = readonly || replay
+        self.replay = replay
     }
 
     /// The selected row of `panel`.

@@ -24,8 +24,12 @@ enum HelpOverlay {
             body.append(line)
         }
         let width = min(76, buffer.width - 4) - 4
-        let commands = ConsoleUI.commands.map { $0 == "theme" ? "theme NAME" : $0 }.joined(separator: ", ")
+        let commands = ConsoleUI.commands.map { $0 == "theme" ? "theme NAME" : ($0 == "goto" ? "goto TIME" : $0) }.joined(separator: ", ")
         body += [[]] + DialogView.wrap("Commands (: then Tab completes): " + commands, width: width).map { [Span($0, .dim)] }
+        if ui.replay {
+            body += [[]] + DialogView.wrap("Replay: space play/pause · ←/→ one entry · Shift-←/→ previous/next decision · + - speed · :goto TIME",
+                                           width: width).map { [Span($0, .keyHint)] }
+        }
         DialogView.draw(title: "Help", body: body, footer: [Span.keyHints(["Esc", "close", "q", "quit"])], width: 76, on: &buffer, glyphs: glyphs)
     }
 

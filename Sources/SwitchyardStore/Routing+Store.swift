@@ -20,6 +20,17 @@ extension SwitchyardStore {
         }
     }
 
+    /// Every committed generation with the journal entry that committed it, oldest first: routing as of any
+    /// point of the journal, for replay.
+    public func routingHistory() throws -> [(journalSeq: Int, table: RoutingTable)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT routing, journal_seq FROM routing_generations ORDER BY generation").compactMap { row in
+                guard let table = try? JSONValue(parsing: row["routing"] as String).decode(as: RoutingTable.self) else { return nil }
+                return (row["journal_seq"], table)
+            }
+        }
+    }
+
     /// Commits a new generation with `tenant`'s route replaced (removed when nil), after checking that every
     /// bundle it names is registered, not archived, and has a pool.
     @discardableResult

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import SwitchyardConsole
 import SwitchyardCore
 import SwitchyardDrill
 import SwitchyardManifest
 import SwitchyardStore
 
 /// `switchyard replay`: a past incident from the journal: a postmortem timeline, or what another policy would have done.
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: LongRunningCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay", abstract: "Replay a past incident from a state's journal: a postmortem timeline, or a what-if under another policy.",
         discussion: """
@@ -27,10 +28,11 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Re-run the detectors under this policy file and compare.") var whatIf: String?
     @Option(name: .long, help: "Write the export here instead of standard output.") var out: String?
 
-    func run() throws {
-        guard export != nil || whatIf != nil else {
-            throw SwitchyardError.usage("nothing to do", hint: "pass --export md for a timeline, or --what-if POLICY.yaml (the interactive replay console is not built yet)")
-        }
+    @Option(name: .long, help: "Theme of the replay console.") var theme = "default"
+    @Option(name: .long, help: "Directory of theme files.") var themes = "Themes"
+
+    func runUntilStopped() async throws {
+        guard export != nil || whatIf != nil else { return try await replayInConsole() }
         let entries = try state.openExisting().journal(JournalFilter(since: from)).filter { to == nil || $0.time <= to! }
         guard !entries.isEmpty else { throw SwitchyardError.failure("the journal has no entries in that span") }
         if export != nil {
@@ -46,5 +48,34 @@ struct ReplayCommand: ParsableCommand {
             let differences = comparison.differences()
             print(differences.isEmpty ? "No difference." : "Differences:\n" + differences.map { "  \($0)" }.joined(separator: "\n"))
         }
+    }
+
+    /// The console, read-only, on the journal: space plays, arrows step, Shift-arrows jump between decisions.
+    private func replayInConsole() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw SwitchyardError.usage("the replay console needs a terminal", hint: "for a file, use --export md")
+        }
+        let replay = try ReplayConsole(store: try state.openExisting(), from: from, to: to)
+        let (palette, problem) = ThemeCatalog(directory: themes).palette(named: theme)
+        let catalog = ThemeCatalog(directory: themes)
+        let backend = ConsoleBackend(
+            snapshot: { replay.snapshot() },
+            rollbackPlan: { throw SwitchyardError.refused("a replay changes nothing") },
+            execute: { intent in
+                guard case .replay(let control) = intent else { throw SwitchyardError.refused("a replay changes nothing") }
+                return try replay.apply(control)
+            },
+            palette: { name in
+                let (palette, problem) = catalog.palette(named: name)
+                if let problem { throw SwitchyardError.failure(problem) }
+                return palette
+            })
+        await runConsole(backend: backend, palette: palette,
+                         notice: problem ?? "replay: space plays, ←/→ step, Shift-←/→ jump between decisions, + - speed, :goto TIME")
+    }
+
+    @MainActor
+    private func runConsole(backend: ConsoleBackend, palette: Theme, notice: String) async {
+        await ConsoleLoop(backend: backend, palette: palette, readonly: true, refreshInterval: .milliseconds(250), notice: notice, replay: true).run()
     }
 }

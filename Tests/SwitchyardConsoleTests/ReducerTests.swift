@@ -268,4 +268,19 @@ import Testing
         #expect(ui.press([.escape]).isEmpty && ui.mode == .registry(selected: 1, marked: nil))
         #expect(ui.press([.escape]).isEmpty && ui.mode == .browsing)
     }
+
+    @Test func aReplayConsoleMovesThroughTimeAndRefusesActions() {
+        var replay = ConsoleUI(replay: true)
+        replay.sync(with: Fixtures.calm)
+        #expect(replay.readonly)
+        #expect(replay.press([.character(" "), .left, .right, .shiftLeft, .shiftRight]) ==
+                [.replay(.toggle), .replay(.step(-1)), .replay(.step(1)), .replay(.jump(-1)), .replay(.jump(1))])
+        #expect(replay.type("+-") == [.replay(.faster), .replay(.slower)])
+        #expect(replay.type(":goto 08:00") == [] && replay.press([.enter]) == [.replay(.goTo("08:00"))])
+        #expect(replay.type("p").isEmpty && replay.status?.isError == true, "actions are refused in a replay")
+        var live = ui()
+        _ = live.type(":goto 08:00")
+        #expect(live.press([.enter]).isEmpty && live.status?.text.contains("live") == true)
+        #expect(live.press([.left]).isEmpty, "arrows do nothing in a live console")
+    }
 }

@@ -1,10 +1,12 @@
 """The console in a real terminal (tmux), on its demo fleet: a whole rollback, a freeze, resizing, quitting."""
 import getpass
 import json
+import subprocess
 
 import pytest
 
 from console import Console
+from fleet import BINARY, ROOT
 
 
 @pytest.fixture
@@ -69,6 +71,29 @@ def test_it_fits_80_by_24_says_when_too_small_and_quits_with_q():
         console.wait_for("too small")
         console.resize(80, 24)
         console.wait_for("Service levels")
+        console.keys("q")
+        assert console.exit_code() == 0
+    finally:
+        console.stop()
+
+
+def test_replay_steps_through_a_drill_journal_and_jumps_between_decisions(tmp_path):
+    kept = tmp_path / "kept"
+    run = subprocess.run([str(BINARY), "drill", "run", str(ROOT / "Docs/drills/bad-canary-error-spike.yaml"), "--keep-state", str(kept)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    console = Console(command="replay", state=kept / "bad-canary-error-spike")
+    try:
+        console.wait_for("replay · READ-ONLY")
+        for _ in range(4):
+            console.keys("S-Right")
+        screen = console.wait_for("rollback.start at 2027-01-15T08:02")
+        assert "aborted (rolled back by auto:tier0)" in screen and "@2.0.0 ┃" in screen
+        console.keys(":")
+        console.type("goto 08:00")
+        console.wait_for("entry 11/")
+        console.keys("p")
+        console.wait_for("read-only console: promote refused")
         console.keys("q")
         assert console.exit_code() == 0
     finally:

@@ -49,7 +49,7 @@ struct ConsoleActions: Sendable {
             return "drain: " + (try rollbacks.hold(actor: actor, reason: reason)).statusText
         case .drainAdvance(let reason):
             return "drain: " + (try rollbacks.resume(actor: actor, reason: reason)).statusText
-        case .requestRollbackPlan, .theme, .quit, .redraw:
+        case .requestRollbackPlan, .theme, .quit, .redraw, .replay:
             return ""
         }
     }
