@@ -24,12 +24,7 @@ struct ConsoleSnapshotReader: Sendable {
         snapshot.cooldownEnds = automation.guards.automaticActionBlocked(at: now) == nil ? nil : automation.guards.cooldownEnds()
         snapshot.bundles = try bundleRows(table: table, observations: observations, automation: automation,
                                           rollout: rollout.flatMap { $0.status.isFinished ? nil : $0 })
-        snapshot.routes = table.routes.keys.sorted().map { tenant in
-            let route = table.routes[tenant]!
-            return .init(tenant: tenant == RoutingTable.defaultTenant ? "default" : tenant,
-                         weights: route.weights.map { .init(bundle: $0.bundle.description, basisPoints: $0.basisPoints) },
-                         shadowBundle: route.shadow?.bundle.description, shadowPercent: Double(route.shadow?.sampleBasisPoints ?? 0) / 100)
-        }
+        snapshot.routes = Self.routes(table)
         snapshot.rollout = rollout.map { Self.rolloutView($0, now: now) }
         if let drain = try store.activeRollback() {
             snapshot.drain = .init(from: drain.from.description, to: drain.to.description,
@@ -107,6 +102,16 @@ struct ConsoleSnapshotReader: Sendable {
                                                  threshold: trending.isEmpty ? "trends (advisory): refusals, schema failures"
                                                      : "trend (advisory): \(trending.joined(separator: ", "))")
         return [tier0, tier1, tier2]
+    }
+
+    /// Every tenant's split and shadow as the traffic panel lists them.
+    static func routes(_ table: RoutingTable) -> [ConsoleSnapshot.TenantRoute] {
+        table.routes.keys.sorted().map { tenant in
+            let route = table.routes[tenant]!
+            return .init(tenant: tenant == RoutingTable.defaultTenant ? "default" : tenant,
+                         weights: route.weights.map { .init(bundle: $0.bundle.description, basisPoints: $0.basisPoints) },
+                         shadowBundle: route.shadow?.bundle.description, shadowPercent: Double(route.shadow?.sampleBasisPoints ?? 0) / 100)
+        }
     }
 
     static func rolloutView(_ rollout: Rollout, now: Date) -> ConsoleSnapshot.Rollout {

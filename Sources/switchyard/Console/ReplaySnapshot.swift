@@ -14,12 +14,7 @@ struct ReplaySnapshot {
         let table = console.routing.last { $0.journalSeq <= cursor.seq }?.table ?? RoutingTable()
         var snapshot = ConsoleSnapshot(mode: .replay, stateDirectory: console.directory, generation: table.generation, now: now)
         snapshot.bundles = bundleRows(table: table, upTo: cursor.seq)
-        snapshot.routes = table.routes.keys.sorted().map { tenant in
-            let route = table.routes[tenant]!
-            return .init(tenant: tenant == RoutingTable.defaultTenant ? "default" : tenant,
-                         weights: route.weights.map { .init(bundle: $0.bundle.description, basisPoints: $0.basisPoints) },
-                         shadowBundle: route.shadow?.bundle.description, shadowPercent: Double(route.shadow?.sampleBasisPoints ?? 0) / 100)
-        }
+        snapshot.routes = ConsoleSnapshotReader.routes(table)
         snapshot.rollout = rollout(visible, now: now)
         snapshot.drain = drain(visible)
         snapshot.freeze = freeze(visible, now: now)
