@@ -181,13 +181,15 @@ def test_sigterm_lets_requests_in_flight_finish():
 
 
 def test_a_cold_backend_gets_no_traffic_until_it_is_warm(fleet):
-    fleet.set_profile("1.0.0", cold_start_seconds=2)
-    time.sleep(1.3)
+    # Long enough that a slow, shared machine still asks while the backend is cold, after the 1 s health
+    # checks have seen it fail (CI once answered 200 with 2 s of cold start and 1.3 s of waiting).
+    fleet.set_profile("1.0.0", cold_start_seconds=8)
+    time.sleep(3)
     with httpx.Client(timeout=10) as http:
         cold = ask(http, fleet.url, "cold")
         assert cold.status_code == 503
         assert cold.json()["error"]["type"] == "server_error"
-        deadline = time.time() + 6
+        deadline = time.time() + 15
         while ask(http, fleet.url, "cold").status_code != 200:
             assert time.time() < deadline, "the backend never became warm"
             time.sleep(0.2)
