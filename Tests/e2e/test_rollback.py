@@ -79,7 +79,9 @@ def test_tier0_rolls_a_failing_canary_back_and_freezes_it(fleet):
 def test_a_manual_rollback_prints_its_plan_and_acts_only_when_confirmed(fleet):
     fleet.route("support-assistant@1.0.0=50%", "support-assistant@1.1.0=50%")
     with traffic(fleet, workers=2):
-        wait_for(lambda: "req/s" in fleet.cli("rollback", "--to", "support-assistant@1.0.0"), 10, "no live traffic in the plan")
+        # Wait until the router has observed traffic on 1.1.0, not merely written an observation (CI once saw 0.0).
+        wait_for(lambda: "req/s" in (plan := fleet.cli("rollback", "--to", "support-assistant@1.0.0")) and " 0.0 req/s" not in plan,
+                 20, "no live traffic in the plan")
         plan = fleet.cli("rollback", "--to", "support-assistant@1.0.0")
         assert "Rollback plan: support-assistant@1.1.0 → support-assistant@1.0.0" in plan
         assert "target warm: yes, 1 of 1 replicas healthy" in plan
