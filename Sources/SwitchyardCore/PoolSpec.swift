@@ -34,6 +34,15 @@ public struct PoolSpec: Codable, Hashable, Sendable {
     /// Concurrent requests the pool can hold when every replica is warm.
     public var capacity: Int { replicas * maxConcurrency }
 
+    /// How many of this pool's endpoints are among `healthy`: a health report made before a `pool set` says
+    /// nothing about endpoints added since.
+    public func healthyCount(among healthy: [String]) -> Int { Set(healthy).intersection(endpoints).count }
+
+    /// Replicas counted warm: in proportion to the pool's endpoints that pass health checks.
+    public func warmReplicas(healthyEndpoints healthy: [String]) -> Int {
+        endpoints.isEmpty ? 0 : replicas * healthyCount(among: healthy) / endpoints.count
+    }
+
     /// Field-by-field problems, each as (field, message); empty when the pool is valid.
     public func problems() -> [(field: String, message: String)] {
         var out: [(String, String)] = []

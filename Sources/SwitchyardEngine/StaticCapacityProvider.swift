@@ -20,10 +20,7 @@ public struct StaticCapacityProvider: CapacityProvider {
             throw SwitchyardError.refused("\(bundle) has no pool, so nothing could take its traffic",
                                           hint: "deploy it first: switchyard pool set \(bundle) --endpoint URL --replicas N --max-concurrency C --reason …")
         }
-        // Only the pool's current endpoints count: an observation made before a `pool set` says nothing about new ones.
-        let healthy = Set(observations()[bundle]?.healthyEndpoints ?? []).intersection(pool.endpoints).count
-        let warm = pool.endpoints.isEmpty ? 0 : pool.replicas * healthy / pool.endpoints.count
-        return DrainTarget(warmReplicas: warm, maxReplicas: pool.replicas, perReplicaConcurrency: pool.maxConcurrency,
+        return DrainTarget(warmReplicas: pool.warmReplicas(healthyEndpoints: observations()[bundle]?.healthyEndpoints ?? []), maxReplicas: pool.replicas, perReplicaConcurrency: pool.maxConcurrency,
                            coldStartSeconds: pool.coldStartSeconds, scaleUpPerMinute: pool.scaleUpPerMinute)
     }
 

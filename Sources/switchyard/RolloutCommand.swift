@@ -123,7 +123,7 @@ enum RolloutText {
         guard let seen = try store.observations()[baseline], now.timeIntervalSince(seen.time) < 10 else {
             return "  baseline \(baseline): warmth unknown (no router has reported in the last 10 s); \(mirror)"
         }
-        let healthy = Set(seen.healthyEndpoints).intersection(pool.endpoints).count
+        let healthy = pool.healthyCount(among: seen.healthyEndpoints)
         let state = healthy > 0 ? "warm" : "COLD"
         return "  baseline \(baseline): \(state), \(healthy) of \(pool.endpoints.count) endpoint(s) healthy, "
             + String(format: "%.1f req/s", seen.requestsPerSecond) + "; \(mirror)"

@@ -1,10 +1,8 @@
 import pytest
 
-from fleet import Fleet
+from fleet import running_fleet
 
 
 @pytest.fixture(scope="module")
 def fleet():
-    fleet = Fleet()
-    yield fleet
-    fleet.stop()
+    yield from running_fleet()

@@ -147,3 +147,10 @@ def wait_for(condition, timeout, what):
             return
         time.sleep(0.2)
     raise AssertionError(f"{what} within {timeout}s")
+
+
+def running_fleet(**options):
+    """A module's own fleet (e.g. with a policy), stopped when the module is done; yield from it in a fixture."""
+    fleet = Fleet(**options)
+    yield fleet
+    fleet.stop()

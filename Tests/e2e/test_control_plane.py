@@ -5,16 +5,14 @@ import threading
 import httpx
 import pytest
 
-from fleet import FAST, Fleet, default_weights, rollout_entries, start_rollout, wait_for
+from fleet import FAST, default_weights, running_fleet, rollout_entries, start_rollout, wait_for
 
 
 @pytest.fixture(scope="module")
 def fleet():
     # Tier 0 is switched off here so that these tests see the rollout's own steps and analysis gate alone
     # (test_rollback.py covers tier 0); on a loaded machine it could otherwise act first.
-    fleet = Fleet(policy="tier0: {burn_threshold: 1000, critical_ratio: 1000}\n")
-    yield fleet
-    fleet.stop()
+    yield from running_fleet(policy="tier0: {burn_threshold: 1000, critical_ratio: 1000}\n")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from fleet import FAST, Fleet, default_weights, start_rollout, wait_for
+from fleet import FAST, default_weights, running_fleet, start_rollout, wait_for
 
 # Small windows and sample minimums so that tier 0 can judge a few seconds of test traffic.
 POLICY = """\
@@ -17,9 +17,7 @@ guards: {cooldown: 1s, incident_freeze: 10m, breaker_threshold: 5}
 
 @pytest.fixture(scope="module")
 def fleet():
-    fleet = Fleet(policy=POLICY)
-    yield fleet
-    fleet.stop()
+    yield from running_fleet(policy=POLICY)
 
 
 @pytest.fixture(autouse=True)

@@ -53,9 +53,7 @@ struct ConsoleSnapshotReader: Sendable {
         return shown.sorted().map { ref in
             let seen = observations[ref]
             let pool = pools[ref]
-            let healthy = pool.map { spec in
-                spec.endpoints.isEmpty ? 0 : spec.replicas * Set(seen?.healthyEndpoints ?? []).intersection(spec.endpoints).count / spec.endpoints.count
-            } ?? 0
+            let healthy = pool?.warmReplicas(healthyEndpoints: seen?.healthyEndpoints ?? []) ?? 0
             return ConsoleSnapshot.BundleRow(
                 name: ref.description, stage: records[ref]?.stage.rawValue ?? "?",
                 desiredBasisPoints: defaultRoute?.weights.first { $0.bundle == ref }?.basisPoints ?? 0,
@@ -74,9 +72,9 @@ struct ConsoleSnapshotReader: Sendable {
     private func registry(observations: [BundleRef: BundleObservation]) throws -> [ConsoleSnapshot.RegistryEntry] {
         let pools = Dictionary(try store.pools().map { ($0.spec.bundle, $0.spec) }, uniquingKeysWith: { $1 })
         return try store.bundles().map { record in
-            let healthy = Set(observations[record.ref]?.healthyEndpoints ?? []).intersection(pools[record.ref]?.endpoints ?? [])
+            let healthy = pools[record.ref]?.healthyCount(among: observations[record.ref]?.healthyEndpoints ?? []) ?? 0
             let fields = FieldDiff.flatten(try JSONValue(encoding: record.bundle)).mapValues(\.canonicalText)
-            return .init(name: record.ref.description, stage: record.stage.rawValue, digest: Digest.short(record.digest), warm: !healthy.isEmpty,
+            return .init(name: record.ref.description, stage: record.stage.rawValue, digest: Digest.short(record.digest), warm: healthy > 0,
                          signedOff: record.lastSignOff.map { "\($0.actor) \($0.time.prefix(10))" }, fields: fields)
         }
     }
