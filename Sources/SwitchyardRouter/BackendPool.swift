@@ -7,6 +7,8 @@ final class Endpoint: Sendable {
     let url: String
     let outstanding = ManagedAtomic<Int>(0)
     let healthy = ManagedAtomic<Bool>(false)
+    /// Whether a health check has answered for it yet; until then it counts as unhealthy.
+    let probed = ManagedAtomic<Bool>(false)
     /// Requests it may hold at once: its share of the pool's replicas × per-replica concurrency.
     let limit: ManagedAtomic<Int>
 

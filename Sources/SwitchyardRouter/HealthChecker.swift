@@ -19,11 +19,14 @@ struct HealthChecker: Service {
     }
 
     /// One round over every endpoint, concurrently.
-    func checkAll() async {
+    func checkAll() async { await check(directory.all) }
+
+    func check(_ endpoints: [Endpoint]) async {
         await withTaskGroup(of: Void.self) { group in
-            for endpoint in directory.all {
+            for endpoint in endpoints {
                 group.addTask {
                     endpoint.healthy.store(await HealthProbe.isHealthy(endpoint.url, client: client, timeout: .seconds(2)), ordering: .relaxed)
+                    endpoint.probed.store(true, ordering: .relaxed)
                 }
             }
         }

@@ -62,6 +62,13 @@ public final class SwitchyardRouter: Sendable {
         return inFlight.flip(to: plan.table, policy: plan.table.inFlightPolicy ?? .finish)
     }
 
+    /// Probes the backends of `plan` that no health check has answered for yet (a pool new to the router), so
+    /// that the flip to it finds them healthy instead of answering 503 until the next round of checks.
+    public func prepare(_ plan: RoutingPlan) async {
+        let unprobed = plan.bundles.values.flatMap { directory.pool(for: $0.pool).endpoints }.filter { !$0.probed.load(ordering: .relaxed) }
+        if !unprobed.isEmpty { await healthChecker.check(unprobed) }
+    }
+
     /// Checks every backend once; call before opening the listener so the first requests find healthy backends.
     public func checkHealthNow() async { await healthChecker.checkAll() }
 

@@ -48,7 +48,9 @@ struct RoutingWatcher: Service {
             try? await Task.sleep(for: interval)
             guard let head = try? loader.store.journalHead()?.seq, head != seen else { continue }
             do {
-                let outcome = router.install(try loader.plan())
+                let plan = try loader.plan()
+                await router.prepare(plan)
+                let outcome = router.install(plan)
                 seen = head
                 announce("generation \(outcome.generation) in force; in flight on removed bundles: \(outcome.affected), reissued: \(outcome.reissued)")
                 await router.checkHealthNow()
