@@ -24,16 +24,14 @@ extension SwitchyardStore {
         let seq = (head?.seq ?? 0) + 1
         let previous = head?.hash ?? JournalEntry.genesisHash
         let entry = JournalEntry(seq: seq, time: time, draft: draft, previousHash: previous)
-        try db.execute(
-            sql: """
-                INSERT INTO journal (seq, time, actor, kind, subject, reason, payload, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [entry.seq, entry.time, entry.actor, entry.kind, entry.subject, entry.reason,
-                        entry.payload.canonicalText, entry.previousHash, entry.hash])
-        try db.execute(
-            sql: "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            arguments: [entry.seq, entry.hash])
+        // Cached statements: every change appends, so the SQL is compiled once per connection.
+        try db.cachedStatement(sql: """
+            INSERT INTO journal (seq, time, actor, kind, subject, reason, payload, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [entry.seq, entry.time, entry.actor, entry.kind, entry.subject, entry.reason,
+                                     entry.payload.canonicalText, entry.previousHash, entry.hash])
+        try db.cachedStatement(sql: "INSERT INTO journal_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")
+            .execute(arguments: [entry.seq, entry.hash])
         return entry
     }
 
@@ -81,7 +79,7 @@ extension SwitchyardStore {
     }
 
     static func head(in db: Database) throws -> JournalHead? {
-        try Row.fetchOne(db, sql: "SELECT seq, hash FROM journal_head WHERE id = 1").map { JournalHead(seq: $0["seq"], hash: $0["hash"]) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM journal_head WHERE id = 1")).map { JournalHead(seq: $0["seq"], hash: $0["hash"]) }
     }
 
     static func entry(from row: Row) -> JournalEntry {
