@@ -4,7 +4,7 @@ BIN := .build/debug/switchyard
 DEMO_STATE ?= .demo-state
 EXAMPLES := Docs/examples
 
-.PHONY: deps build test drills run demo-state bench bench-router bench-console bench-drills clean
+.PHONY: deps build test drills run demo-state bench bench-router bench-console bench-drills bench-replay clean
 
 deps:
 	@bash .ci/install-deps
@@ -56,7 +56,12 @@ bench-drills: deps
 	$(SWIFT) build -c release --product drill-bench
 	.build/release/drill-bench
 
-bench: bench-router bench-console bench-drills
+# Replay on a journal of a million entries: open, seek and jump (Docs/benchmarks.md).
+bench-replay: deps
+	$(SWIFT) build -c release --product replay-bench
+	.build/release/replay-bench
+
+bench: bench-router bench-console bench-drills bench-replay
 
 clean:
 	rm -rf .build $(DEMO_STATE)

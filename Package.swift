@@ -75,6 +75,8 @@ let package = Package(
         .target(name: "SwitchyardSim", dependencies: ["SwitchyardCore"]),
         // Floor 4: scripted drills in virtual time with a scorecard.
         .target(name: "SwitchyardDrill", dependencies: ["SwitchyardCore", "SwitchyardStore", "SwitchyardEngine", "SwitchyardSim"]),
+        // Floor 4: the console's panels rebuilt from the journal, for replay: indexed queries, nothing loaded up front.
+        .target(name: "SwitchyardReplay", dependencies: ["SwitchyardCore", "SwitchyardStore", "SwitchyardConsole"]),
         // Floor 3: the control-plane runtime: commands and (next) the tick loop, composing the floors below.
         .target(name: "SwitchyardEngine", dependencies: ["SwitchyardCore", "SwitchyardStore"]),
         // Floor 5: the command-line program.
@@ -82,7 +84,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardCore", "SwitchyardManifest", "SwitchyardStore", "SwitchyardRouter", "SwitchyardFakeBackend", "SwitchyardEngine",
-                "SwitchyardConsole", "SwitchyardDrill",
+                "SwitchyardConsole", "SwitchyardDrill", "SwitchyardReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,6 +104,8 @@ let package = Package(
         ),
         // Benchmark-only: an hour of simulated traffic through the full control plane (make bench-drills).
         .executableTarget(name: "drill-bench", dependencies: ["SwitchyardDrill", "SwitchyardSim"], path: "Tests/Benchmarks/DrillBench"),
+        // Benchmark-only: opening and seeking a journal of a million entries (make bench-replay).
+        .executableTarget(name: "replay-bench", dependencies: ["SwitchyardReplay", "SwitchyardDrill", "SwitchyardManifest"], path: "Tests/Benchmarks/ReplayBench"),
         // Benchmark-only: frame time of the console at 200×60 (make bench-console).
         .executableTarget(name: "console-bench", dependencies: ["SwitchyardConsole"], path: "Tests/Benchmarks/ConsoleBench"),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
@@ -111,6 +115,7 @@ let package = Package(
         .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "StoreTestSupport"]),
         .testTarget(name: "SwitchyardConsoleTests", dependencies: ["SwitchyardConsole"], exclude: ["Goldens"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine", "SwitchyardSim", "StoreTestSupport"]),
+        .testTarget(name: "SwitchyardReplayTests", dependencies: ["SwitchyardReplay", "StoreTestSupport"]),
         .testTarget(name: "SwitchyardRouterTests", dependencies: ["SwitchyardRouter", "SwitchyardFakeBackend"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard", "SwitchyardTestSupport"]),
     ],

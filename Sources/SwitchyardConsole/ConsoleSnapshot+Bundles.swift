@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 extension ConsoleSnapshot {
     /// One bundle's traffic, health and service levels.
     public struct BundleRow: Hashable, Sendable {
@@ -102,6 +104,18 @@ extension ConsoleSnapshot {
             self.weights = weights
             self.shadowBundle = shadowBundle
             self.shadowPercent = shadowPercent
+        }
+    }
+}
+
+extension ConsoleSnapshot.TenantRoute {
+    /// Every tenant's split and shadow as the traffic panel lists them.
+    public static func rows(of table: RoutingTable) -> [ConsoleSnapshot.TenantRoute] {
+        table.routes.keys.sorted().map { tenant in
+            let route = table.routes[tenant]!
+            return .init(tenant: tenant == RoutingTable.defaultTenant ? "default" : tenant,
+                         weights: route.weights.map { .init(bundle: $0.bundle.description, basisPoints: $0.basisPoints) },
+                         shadowBundle: route.shadow?.bundle.description, shadowPercent: Double(route.shadow?.sampleBasisPoints ?? 0) / 100)
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 public struct ConsoleSnapshot: Hashable, Sendable {
     /// Where the console's data comes from.
     public enum Mode: String, Hashable, Sendable {
-        case attached, embedded, demo, replay
+        case attached, embedded, demo, replay, drill
     }
 
     public var mode: Mode
@@ -29,6 +29,8 @@ public struct ConsoleSnapshot: Hashable, Sendable {
     public var requestsInFlight: Int
     /// Every registered bundle, for the registry view.
     public var registry: [RegistryEntry]
+    /// A drill's question to the on-call, while it waits for an answer.
+    public var prompt: DrillPrompt?
 
     public init(mode: Mode, stateDirectory: String, generation: Int, now: Date, freeze: FreezeBanner? = nil,
                 breaker: Breaker = Breaker(open: false, consecutive: 0), cooldownEnds: Date? = nil, bundles: [BundleRow] = [],

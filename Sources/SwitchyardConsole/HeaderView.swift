@@ -18,14 +18,20 @@ enum HeaderView {
         buffer.put(clock, x: rect.x + rect.width - clock.count, y: rect.y, role: .header)
     }
 
-    /// Breaker, cooldown and freeze, short and loud first so that a long freeze reason is what gets cut; the
-    /// session and in-flight counts on the right only when they leave the banners room.
+    /// A drill's question to the on-call first, with its timer; then breaker, cooldown and freeze, short and loud
+    /// first so that a long freeze reason is what gets cut; the session and in-flight counts on the right only
+    /// when they leave the banners room.
     private static func drawSituationRow(_ snapshot: ConsoleSnapshot, rect: CellBuffer.Rect, on buffer: inout CellBuffer, glyphs: GlyphSet) {
         let long = rect.width >= 120
         let breaker = snapshot.breaker
         let open = long ? " BREAKER OPEN after \(breaker.consecutive) automatic rollbacks: breaker-reset re-arms "
             : " BREAKER OPEN (\(breaker.consecutive)) "
-        var spans = breaker.open ? [Span(open, .critical)] : [Span(" breaker closed (\(breaker.consecutive))", .dim)]
+        var spans: [Span] = []
+        if let prompt = snapshot.prompt {
+            let waited = ConsoleFormat.duration(max(0, Int(snapshot.now.timeIntervalSince(prompt.askedAt))))
+            spans += [Span(" DRILL \(waited)/\(ConsoleFormat.duration(prompt.withinSeconds)) (\(prompt.answer)): \(prompt.text) ", .critical), Span(" ")]
+        }
+        spans += breaker.open ? [Span(open, .critical)] : [Span(" breaker closed (\(breaker.consecutive))", .dim)]
         if let cooldown = snapshot.cooldownEnds, cooldown > snapshot.now {
             let left = ConsoleFormat.duration(Int(cooldown.timeIntervalSince(snapshot.now)))
             spans += [Span(" "), Span(long ? " cooldown until \(ConsoleFormat.time(cooldown))Z (\(left) left) " : " cooldown \(left) ", .warn)]

@@ -1,11 +1,14 @@
 import Foundation
-import SwitchyardConsole
 import SwitchyardCore
 
 /// Rollback history as a query over the journal: each `rollback.start` with the entries of the same drain
 /// after it, newest first.
-enum RollbackHistory {
-    static func rows(from entries: [JournalEntry], rollouts: [JournalEntry]) -> [ConsoleSnapshot.Rollback] {
+public enum RollbackHistory {
+    /// How many of the newest rollback (and rollout-start, and freeze) entries a snapshot reads: a few dozen
+    /// rollbacks, more than any screen shows, at the same cost however long the journal grows.
+    public static let entriesRead = 100
+
+    public static func rows(from entries: [JournalEntry], rollouts: [JournalEntry]) -> [ConsoleSnapshot.Rollback] {
         let starts = entries.filter { $0.kind == "rollback.start" }
         return starts.reversed().map { start in
             let startTime = Timestamp.parse(start.time) ?? Date(timeIntervalSince1970: 0)

@@ -59,4 +59,9 @@ public struct TelemetrySnapshot: Hashable, Sendable, Codable {
         self.intervalSeconds = intervalSeconds
         self.bundles = bundles
     }
+
+    /// The journal entry that records this snapshot.
+    public func draft() throws -> JournalDraft {
+        JournalDraft(actor: "auto:engine", kind: Self.kind, subject: "fleet", reason: "periodic telemetry", payload: try JSONValue(encoding: self))
+    }
 }

@@ -11,6 +11,21 @@ public struct DrillScorecard: Codable, Sendable {
         public var detail: String
     }
 
+    /// A question put to the on-call and how long the answer took.
+    public struct Response: Codable, Sendable {
+        public var prompt: String
+        public var askedAtSeconds: Int
+        public var answeredAfterSeconds: Int?
+        public var answeredBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case prompt
+            case askedAtSeconds = "asked_at_seconds"
+            case answeredAfterSeconds = "answered_after_seconds"
+            case answeredBy = "answered_by"
+        }
+    }
+
     public var drill: String
     public var seed: UInt64
     public var durationSeconds: Int
@@ -30,6 +45,8 @@ public struct DrillScorecard: Codable, Sendable {
     public var wrongActions: [String]
     public var oscillations: Int
     public var capacityViolations: Int
+    /// Each `await_operator` prompt, in order.
+    public var operatorResponses: [Response]
     public var checks: [Check]
     public var journalEntries: Int
     public var journalHead: String
@@ -45,6 +62,7 @@ public struct DrillScorecard: Codable, Sendable {
         case failedRequests = "failed_requests"
         case wrongActions = "wrong_actions"
         case capacityViolations = "capacity_violations"
+        case operatorResponses = "operator_responses"
         case journalEntries = "journal_entries"
         case journalHead = "journal_head"
     }
@@ -66,6 +84,10 @@ public struct DrillScorecard: Codable, Sendable {
             "| wrong actions | \(wrongActions.isEmpty ? "none" : wrongActions.joined(separator: "; ")) |",
             "| oscillations | \(oscillations) |",
             "| seconds over a drain target's capacity | \(capacityViolations) |",
+        ] + operatorResponses.map { response in
+            "| on-call, asked at \(DurationText.format(response.askedAtSeconds)) | "
+                + (response.answeredAfterSeconds.map { "answered after \(DurationText.format($0)) by \(response.answeredBy ?? "?")" } ?? "unanswered") + " |"
+        } + [
             "| journal | \(journalEntries) entries, head \(journalHead.prefix(12)) |", "",
             "| expectation | result | detail |", "| --- | --- | --- |",
         ]

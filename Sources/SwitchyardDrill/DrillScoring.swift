@@ -13,6 +13,7 @@ struct DrillScoring {
     func scorecard() throws -> DrillScorecard {
         let journal = try store.journal()
         let seconds = { (entry: JournalEntry) in Timestamp.parse(entry.time).map { Int($0.timeIntervalSince(start)) } ?? 0 }
+        let prompts = measure.prompts.asked
         let onset = measure.onset
         let afterOnset = journal.filter { onset != nil && seconds($0) >= onset! }
         let tierActs: [(tier: Int, entry: JournalEntry)] = afterOnset.compactMap { entry in
@@ -38,10 +39,19 @@ struct DrillScoring {
             timeToDecideSeconds: decision.flatMap { entry in onset.map { seconds(entry) - $0 } },
             timeToRestoreSeconds: measure.restoredAt.flatMap { restored in onset.map { restored - $0 } },
             failedRequests: measure.failedAfterOnset, requests: measure.requests, wrongActions: wrong,
-            oscillations: measure.oscillations + repeated, capacityViolations: measure.capacityViolations, checks: [],
+            oscillations: measure.oscillations + repeated, capacityViolations: measure.capacityViolations,
+            operatorResponses: prompts.map { .init(prompt: $0.prompt.text, askedAtSeconds: $0.atSeconds, answeredAfterSeconds: $0.answeredAfterSeconds,
+                                                   answeredBy: $0.answeredBy) },
+            checks: [],
             journalEntries: journal.count, journalHead: journal.last?.hash ?? "")
         card.checks = script.expectations.map { check($0, card: card, tierActs: tierActs.map { ($0.tier, seconds($0.entry)) }, rollbacks: rollbacks.count,
                                                       breakerOpen: guards.breakerTripped, rollout: rollout) }
+            + prompts.map { asked in
+                let limit = DurationText.format(asked.prompt.withinSeconds)
+                return .init(expectation: "the on-call answers \"\(asked.prompt.text)\" (\(asked.prompt.answer.rawValue)) within \(limit)",
+                             passed: asked.answeredAfterSeconds.map { $0 <= asked.prompt.withinSeconds } ?? false,
+                             detail: asked.answeredAfterSeconds.map { "\(asked.answeredBy ?? "?") answered after \(DurationText.format($0))" } ?? "unanswered")
+            }
         return card
     }
 

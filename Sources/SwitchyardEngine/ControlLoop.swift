@@ -43,8 +43,7 @@ public struct ControlLoop: Sendable {
             if counters.requests > 0 { figures[bundle.description] = .init(counters) }
         }
         guard !figures.isEmpty else { return }
-        try store.note(JournalDraft(actor: "auto:engine", kind: TelemetrySnapshot.kind, subject: "fleet", reason: "periodic telemetry",
-                                    payload: try JSONValue(encoding: TelemetrySnapshot(intervalSeconds: interval, bundles: figures))))
+        try store.note(try TelemetrySnapshot(intervalSeconds: interval, bundles: figures).draft())
     }
 
     /// The rollout's timed steps and due analyses; nothing moves while frozen or while the breaker is open.

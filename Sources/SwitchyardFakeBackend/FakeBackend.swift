@@ -30,6 +30,11 @@ public final class FakeBackend: Sendable {
 
     public var profile: BackendProfile { state.withLock { $0.profile } }
 
+    /// Changes the profile in place, as a drill's injected fault does.
+    public func changeProfile(_ change: (inout BackendProfile) -> Void) {
+        state.withLock { change(&$0.profile) }
+    }
+
     /// An HTTP application serving this backend on `host:port`; `onRunning` receives the bound port.
     public func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol

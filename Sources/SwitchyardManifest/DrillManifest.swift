@@ -105,12 +105,12 @@ public enum DrillManifest {
     }
 
     private static func readStep(_ node: Node, path: String, versions: Set<String>, reader: YAMLReader) -> DrillStep? {
-        guard let fields = reader.fields(of: node, path: path, allowed: ["at", "rollout", "fault", "action"]) else { return nil }
+        guard let fields = reader.fields(of: node, path: path, allowed: ["at", "rollout", "fault", "action", "await_operator"]) else { return nil }
         let at = seconds(fields, "at")
         if !fields.has("at") { fields.missing("at", "when the step happens, e.g. 2m") }
-        let kinds = ["rollout", "fault", "action"].filter(fields.has)
+        let kinds = ["rollout", "fault", "action", "await_operator"].filter(fields.has)
         guard kinds.count == 1 else {
-            reader.report(at: node, field: path, "a step has exactly one of rollout, fault or action (found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
+            reader.report(at: node, field: path, "a step has exactly one of rollout, fault, action or await_operator (found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
             return nil
         }
         let checkVersion = { (version: String?, field: String, at: Node?) -> Bool in
@@ -135,11 +135,23 @@ public enum DrillManifest {
             kind = .fault(DrillFault(version: version, errorRate: fault.double("error_rate", in: 0...1), latencyFactor: fault.double("latency_x", in: 0.01...1000),
                                      refusalRate: fault.double("refusal_rate", in: 0...1),
                                      schemaFailureRate: fault.double("schema_failure_rate", in: 0...1), capacityLoss: fault.int("capacity_loss", in: 1...10_000)))
+        case "await_operator":
+            kind = readPrompt(fields).map { .awaitOperator($0) }
         default:
             kind = readAction(fields, versions: versions, reader: reader).map { .action($0) }
         }
         guard let kind, let at else { return nil }
         return DrillStep(atSeconds: at, kind: kind)
+    }
+
+    private static func readPrompt(_ step: Fields) -> OperatorPrompt? {
+        guard let prompt = step.mapping("await_operator", allowed: ["prompt", "answer", "within", "unattended_after"]),
+              let text = prompt.string("prompt", required: "what the on-call is asked, e.g. 'Errors on 2.0.0 are rising: decide.'") else { return nil }
+        let within = prompt.duration("within")
+        if !prompt.has("within") { prompt.missing("within", "how long the on-call has to answer, e.g. 5m") }
+        let answer = prompt.has("answer") ? prompt.choice("answer", OperatorPrompt.Answer.self) : .any
+        guard let within, let answer else { return nil }
+        return OperatorPrompt(text: text, answer: answer, withinSeconds: within, unattendedAfterSeconds: prompt.duration("unattended_after"))
     }
 
     private static func readAction(_ step: Fields, versions: Set<String>, reader: YAMLReader) -> DrillAction? {

@@ -1,38 +1,45 @@
 import Foundation
 import SwitchyardConsole
 import SwitchyardCore
+import SwitchyardStore
 
-/// The console's panels as of one journal entry, from the journal alone.
+/// The console's panels as of one journal entry, from the journal alone: a handful of indexed queries for
+/// the routing generation, the last telemetry snapshots and the rollout, rollback and freeze entries before it.
 struct ReplaySnapshot {
-    let console: ReplayConsole
-    let index: Int
+    let store: SwitchyardStore
+    let seq: Int
+    let directory: String
+    let registry: [ConsoleSnapshot.RegistryEntry]
 
-    func build() -> ConsoleSnapshot {
-        let cursor = console.entries[index]
+    func build() throws -> ConsoleSnapshot {
+        guard let cursor = try store.journalEntry(seq: seq) else { throw SwitchyardError.failure("journal entry #\(seq) is missing") }
         let now = Timestamp.parse(cursor.time) ?? Date()
-        let visible = Array(console.entries.prefix(index + 1))
-        let table = console.routing.last { $0.journalSeq <= cursor.seq }?.table ?? RoutingTable()
-        var snapshot = ConsoleSnapshot(mode: .replay, stateDirectory: console.directory, generation: table.generation, now: now)
-        snapshot.bundles = bundleRows(table: table, upTo: cursor.seq)
-        snapshot.routes = ConsoleSnapshotReader.routes(table)
-        snapshot.rollout = rollout(visible, now: now)
-        snapshot.drain = drain(visible)
-        snapshot.freeze = freeze(visible, now: now)
-        snapshot.breaker = breaker(visible)
-        snapshot.rollbacks = RollbackHistory.rows(from: visible.filter { $0.kind.hasPrefix("rollback.") },
-                                                  rollouts: visible.filter { $0.kind == "rollout.start" })
-        snapshot.events = visible.suffix(200).reversed().map { entry in
+        let table = try store.routing(asOfJournalSeq: seq)
+        let rollbacks = try store.journal(upTo: seq, families: ["rollback"], limit: RollbackHistory.entriesRead)
+        var snapshot = ConsoleSnapshot(mode: .replay, stateDirectory: directory, generation: table.generation, now: now)
+        snapshot.bundles = bundleRows(table: table, recent: try store.journal(upTo: seq, families: [TelemetrySnapshot.kind], limit: 12).compactMap {
+            try? $0.payload.decode(as: TelemetrySnapshot.self)
+        })
+        snapshot.routes = ConsoleSnapshot.TenantRoute.rows(of: table)
+        snapshot.rollout = try rollout(rollbacks: rollbacks, now: now)
+        snapshot.drain = drain(rollbacks.last)
+        snapshot.freeze = freeze(try store.journal(upTo: seq, families: ["freeze"], limit: RollbackHistory.entriesRead), now: now)
+        snapshot.breaker = try breaker(rollbacks)
+        snapshot.rollbacks = RollbackHistory.rows(from: rollbacks, rollouts: try store.journal(upTo: seq, families: ["rollout.start"],
+                                                                                                limit: RollbackHistory.entriesRead))
+        snapshot.events = try store.recentEvents(upTo: seq, limit: 200).reversed().map { entry in
             .init(sequence: entry.seq, time: Timestamp.parse(entry.time) ?? now, actor: entry.actor, kind: entry.kind, subject: entry.subject,
                   reason: entry.reason)
         }
-        snapshot.registry = console.registry
+        snapshot.registry = registry
+        snapshot.prompt = ConsoleSnapshot.DrillPrompt.open(prompts: try store.journal(upTo: seq, families: ["drill.prompt"], limit: 1),
+                                                           closings: try store.journal(upTo: seq, families: ["drill.answer", "drill.unanswered"], limit: 8))
         return snapshot
     }
 
     /// Service levels from the telemetry snapshots up to the cursor; the last minute of them for the sparkline.
-    private func bundleRows(table: RoutingTable, upTo seq: Int) -> [ConsoleSnapshot.BundleRow] {
-        let recent = console.snapshots.filter { $0.seq <= seq }.suffix(12)
-        guard let latest = recent.last?.snapshot else {
+    private func bundleRows(table: RoutingTable, recent: [TelemetrySnapshot]) -> [ConsoleSnapshot.BundleRow] {
+        guard let latest = recent.last else {
             return table.referencedBundles.sorted().map { ref in
                 .init(name: ref.description, stage: stage(ref), desiredBasisPoints: weight(ref, table), observedShare: 0)
             }
@@ -51,20 +58,20 @@ struct ReplaySnapshot {
                 p50Milliseconds: counters.requests > 0 ? Double(counters.latencyMicrosSum) / Double(counters.requests) / 1000 : nil,
                 schemaFailurePercent: counters.contractChecked > 0 ? Double(counters.contractFailed) / Double(counters.contractChecked) * 100 : 0,
                 refusalPercent: counters.requests > 0 ? Double(counters.refusals) / Double(counters.requests) * 100 : 0,
-                warm: counters.requests > 0, requestsPerSecondSeries: recent.map { Double($0.snapshot.bundles[name]?.requests ?? 0) / interval },
+                warm: counters.requests > 0, requestsPerSecondSeries: recent.map { Double($0.bundles[name]?.requests ?? 0) / interval },
                 burnRate: counters.errorRate / 0.001)
         }
     }
 
-    private func stage(_ ref: BundleRef) -> String { console.registry.first { $0.name == ref.description }?.stage ?? "?" }
+    private func stage(_ ref: BundleRef) -> String { registry.first { $0.name == ref.description }?.stage ?? "?" }
 
     private func weight(_ ref: BundleRef, _ table: RoutingTable) -> Int {
         table.routes[RoutingTable.defaultTenant]?.weights.first { $0.bundle == ref }?.basisPoints ?? 0
     }
 
-    private func rollout(_ visible: [JournalEntry], now: Date) -> ConsoleSnapshot.Rollout? {
-        guard let last = visible.last(where: { $0.kind.hasPrefix("rollout.") }),
-              let start = visible.last(where: { $0.kind == "rollout.start" && $0.seq <= last.seq }) else { return nil }
+    private func rollout(rollbacks: [JournalEntry], now: Date) throws -> ConsoleSnapshot.Rollout? {
+        guard let last = try store.journal(upTo: seq, families: ["rollout"], limit: 1).last,
+              let start = try store.journal(upTo: seq, families: ["rollout.start"], limit: 1).last else { return nil }
         let text = { (entry: JournalEntry, key: String) -> String in
             if case .string(let value)? = entry.payload[key] { return value }
             return ""
@@ -75,23 +82,23 @@ struct ReplaySnapshot {
         if case .int(let value)? = last.payload["step"] { step = value }
         let since = Timestamp.parse(last.time).map { Int(now.timeIntervalSince($0)) } ?? 0
         // A rollback of every tenant aborts the rollout inside its own entry.
-        let rolledBack = visible.last { $0.kind == "rollback.start" && $0.seq > last.seq && $0.payload["rollout_aborted"] == .string(text(start, "canary")) }
+        let rolledBack = rollbacks.last { $0.kind == "rollback.start" && $0.seq > last.seq && $0.payload["rollout_aborted"] == .string(text(start, "canary")) }
         return .init(canary: text(start, "canary"), baseline: text(start, "baseline"), steps: steps, currentStep: step,
                      status: rolledBack.map { "aborted (rolled back by \($0.actor))" } ?? text(last, "status"),
                      secondsInStep: since, nextGate: "replay: \(last.kind) by \(last.actor)")
     }
 
-    private func drain(_ visible: [JournalEntry]) -> ConsoleSnapshot.Drain? {
-        guard let last = visible.last(where: { $0.kind.hasPrefix("rollback.") }), case .string(let status)? = last.payload["status"],
+    private func drain(_ last: JournalEntry?) -> ConsoleSnapshot.Drain? {
+        guard let last, case .string(let status)? = last.payload["status"],
               status != "completed", case .string(let from)? = last.payload["from"], case .string(let to)? = last.payload["to"] else { return nil }
         var remaining = fullWeight
         if case .int(let value)? = last.payload["remaining_basis_points"] { remaining = value }
         return .init(from: from, to: to, remainingBasisPoints: [remaining], currentStage: 0, status: status)
     }
 
-    private func freeze(_ visible: [JournalEntry], now: Date) -> ConsoleSnapshot.FreezeBanner? {
+    private func freeze(_ entries: [JournalEntry], now: Date) -> ConsoleSnapshot.FreezeBanner? {
         var active: [String: ConsoleSnapshot.FreezeBanner] = [:]
-        for entry in visible where entry.kind.hasPrefix("freeze.") {
+        for entry in entries {
             let scope = String(entry.subject.dropFirst("freeze:".count))
             if entry.kind == "freeze.declared" {
                 var expires: Date?
@@ -104,10 +111,10 @@ struct ReplaySnapshot {
         return active.values.filter { $0.expires.map { $0 > now } ?? true }.sorted { $0.scope < $1.scope }.first
     }
 
-    private func breaker(_ visible: [JournalEntry]) -> ConsoleSnapshot.Breaker {
-        let tripped = visible.last { $0.kind == "rollback.start" && $0.reason.contains("circuit breaker open") }
-        let reset = visible.last { $0.kind == "automation.breaker-reset" }
-        let automatic = visible.filter { $0.actor == "auto:tier0" && $0.kind == "rollback.start" && $0.seq > (reset?.seq ?? 0) }.count
+    private func breaker(_ rollbacks: [JournalEntry]) throws -> ConsoleSnapshot.Breaker {
+        let tripped = rollbacks.last { $0.kind == "rollback.start" && $0.reason.contains("circuit breaker open") }
+        let reset = try store.journal(upTo: seq, families: ["automation.breaker-reset"], limit: 1).last
+        let automatic = rollbacks.filter { $0.actor == "auto:tier0" && $0.kind == "rollback.start" && $0.seq > (reset?.seq ?? 0) }.count
         return .init(open: tripped.map { $0.seq > (reset?.seq ?? 0) } ?? false, consecutive: automatic)
     }
 }

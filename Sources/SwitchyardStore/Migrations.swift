@@ -131,6 +131,9 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v5: routing as of a journal entry, for replay") { db in
+            try db.execute(sql: "CREATE INDEX routing_generations_by_journal ON routing_generations(journal_seq)")
+        }
         return migrator
     }
 }

@@ -14,9 +14,7 @@ public final class SwitchyardStore: Sendable {
 
     /// Opens the store in `directory`. With `create`, a missing directory and database are created;
     /// without it, a missing one is an error that says how to make one.
-    public init(directory: String, clock: any Clock, create: Bool) throws {
-        self.directory = directory
-        self.clock = clock
+    public convenience init(directory: String, clock: any Clock, create: Bool) throws {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         let files = FileManager.default
         if !files.fileExists(atPath: path) {
@@ -31,6 +29,22 @@ public final class SwitchyardStore: Sendable {
                 throw SwitchyardError.failure("cannot create the state directory '\(directory)': \(Self.reason(error))")
             }
         }
+        try self.init(path: path, directory: directory, clock: clock)
+    }
+
+    /// Opens an existing database file under any name, such as a copy of an incident host's state taken for review.
+    public convenience init(databaseFile path: String, clock: any Clock) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw SwitchyardError.failure("no journal file at '\(path)'",
+                                          hint: "pass the \(Self.fileName) of a state directory (or a copy of it), or use --state DIR")
+        }
+        try self.init(path: path, directory: (path as NSString).deletingLastPathComponent, clock: clock)
+    }
+
+    private init(path: String, directory: String, clock: any Clock) throws {
+        self.directory = directory
+        self.clock = clock
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true

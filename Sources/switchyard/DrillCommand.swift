@@ -10,10 +10,14 @@ struct DrillCommand: ParsableCommand {
                                                     subcommands: [DrillRun.self, DrillHistory.self])
 }
 
-struct DrillRun: ParsableCommand {
+struct DrillRun: LongRunningCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run drill scripts in virtual time through the simulator and the real Engine.",
-        discussion: "The same file and seed give the same journal and scorecard. Exit 1 when any expectation fails. See Docs/drills.md.")
+        discussion: """
+            The same file and seed give the same journal and scorecard. --realtime plays the script on the wall clock through the \
+            embedded router, fake backends on loopback and real HTTP clients instead (it takes the script's full duration). \
+            Exit 1 when any expectation fails. See Docs/drills.md.
+            """)
 
     /// Report formats.
     enum Report: String, ExpressibleByArgument, CaseIterable {
@@ -24,8 +28,9 @@ struct DrillRun: ParsableCommand {
     @Option(name: .long, help: "Write a report: md, junit or json (to --out).") var report: [Report] = []
     @Option(name: .long, help: "Directory for reports.") var out = "drill-reports"
     @Option(name: .long, help: "Keep each run's state directory under this directory (for replay).") var keepState: String?
+    @Flag(name: .long, help: "Play on the wall clock through the full data plane instead of virtual time.") var realtime = false
 
-    func run() throws {
+    func runUntilStopped() async throws {
         // Parse everything first: a script with an error runs nothing.
         let scripts = try files.map { (file: $0, script: try DrillManifest.load(path: $0)) }
         var cards: [DrillScorecard] = []
@@ -36,8 +41,7 @@ struct DrillRun: ParsableCommand {
                 throw SwitchyardError.usage("'\(directory)' already holds a state", hint: "remove it or pick another --keep-state directory")
             }
             defer { if keepState == nil { try? FileManager.default.removeItem(atPath: directory) } }
-            var runner = try DrillRunner(script, directory: directory)
-            let card = try runner.run()
+            let card = try await play(script, directory: directory)
             cards.append(card)
             print("\(card.passed ? "PASS" : "FAIL")  \(script.name)  (\(file))  " + card.checks.map { "\($0.passed ? "✓" : "✗") \($0.expectation): \($0.detail)" }
                 .joined(separator: "; "))
@@ -46,6 +50,20 @@ struct DrillRun: ParsableCommand {
         let failed = cards.filter { !$0.passed }.count
         print("\(cards.count - failed) of \(cards.count) drill(s) passed")
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    private func play(_ script: DrillScript, directory: String) async throws -> DrillScorecard {
+        guard realtime else {
+            var runner = try DrillRunner(script, directory: directory)
+            return try runner.run()
+        }
+        print("\(script.name): playing \(DurationText.format(script.durationSeconds)) on the wall clock through the router (state in \(directory))")
+        let drill = try await RealtimeDrill.prepare(script, directory: directory, attended: false)
+        let group = BackgroundGroup(services: drill.services)
+        let card = await drill.result()
+        await group.stop()
+        guard let card else { throw SwitchyardError.failure("the drill '\(script.name)' stopped before its end", hint: "see the journal in \(directory)") }
+        return card
     }
 
     private func write(_ cards: [DrillScorecard]) throws {

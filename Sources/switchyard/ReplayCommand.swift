@@ -4,6 +4,7 @@ import SwitchyardConsole
 import SwitchyardCore
 import SwitchyardDrill
 import SwitchyardManifest
+import SwitchyardReplay
 import SwitchyardStore
 
 /// `switchyard replay`: a past incident from the journal: a postmortem timeline, or what another policy would have done.
@@ -22,6 +23,7 @@ struct ReplayCommand: LongRunningCommand {
     }
 
     @OptionGroup var state: StateOptions
+    @Option(name: .long, help: "Replay this database file (a state's \(SwitchyardStore.fileName), or a copy of it) instead of --state.") var journal: String?
     @Option(name: .long, help: "Only entries at or after this time (ISO 8601, UTC).") var from: String?
     @Option(name: .long, help: "Only entries at or before this time (ISO 8601, UTC).") var to: String?
     @Option(name: .long, help: "Write the incident timeline: md.") var export: Export?
@@ -33,7 +35,7 @@ struct ReplayCommand: LongRunningCommand {
 
     func runUntilStopped() async throws {
         guard export != nil || whatIf != nil else { return try await replayInConsole() }
-        let entries = try state.openExisting().journal(JournalFilter(since: from)).filter { to == nil || $0.time <= to! }
+        let entries = try openStore().journal(JournalFilter(since: from)).filter { to == nil || $0.time <= to! }
         guard !entries.isEmpty else { throw SwitchyardError.failure("the journal has no entries in that span") }
         if export != nil {
             let text = IncidentTimeline(entries: entries).markdown(title: "\(state.directory), \(entries.first!.time) to \(entries.last!.time)")
@@ -55,11 +57,14 @@ struct ReplayCommand: LongRunningCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw SwitchyardError.usage("the replay console needs a terminal", hint: "for a file, use --export md")
         }
-        let replay = try ReplayConsole(store: try state.openExisting(), from: from, to: to)
+        let store = try openStore()
+        let replay = try ReplayTimeline(store: store, from: from, to: to)
         let (palette, problem) = ThemeCatalog(directory: themes).palette(named: theme)
         let catalog = ThemeCatalog(directory: themes)
         let backend = ConsoleBackend(
-            snapshot: { replay.snapshot() },
+            snapshot: {
+                (try? replay.snapshot()) ?? ConsoleSnapshot(mode: .replay, stateDirectory: store.directory, generation: 0, now: Date())
+            },
             rollbackPlan: { throw SwitchyardError.refused("a replay changes nothing") },
             execute: { intent in
                 guard case .replay(let control) = intent else { throw SwitchyardError.refused("a replay changes nothing") }
@@ -72,6 +77,10 @@ struct ReplayCommand: LongRunningCommand {
             })
         await runConsole(backend: backend, palette: palette,
                          notice: problem ?? "replay: space plays, ←/→ step, Shift-←/→ jump between decisions, + - speed, :goto TIME")
+    }
+
+    private func openStore() throws -> SwitchyardStore {
+        try journal.map { try SwitchyardStore(databaseFile: $0, clock: WallClock()) } ?? state.openExisting()
     }
 
     @MainActor

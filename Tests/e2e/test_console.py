@@ -91,7 +91,10 @@ def test_replay_steps_through_a_drill_journal_and_jumps_between_decisions(tmp_pa
         assert "aborted (rolled back by auto:tier0)" in screen and "@2.0.0 ┃" in screen
         console.keys(":")
         console.type("goto 08:00")
-        console.wait_for("entry 11/")
+        entries = json.loads(subprocess.run([str(BINARY), "history", "--json", "--state", str(kept / "bad-canary-error-spike")],
+                                            capture_output=True, text=True, check=True).stdout)
+        expected = max(entry["seq"] for entry in entries if entry["time"] <= "2027-01-15T08:00:59.999Z")
+        console.wait_for(f"entry #{expected} of #1–#{entries[-1]['seq']}")
         console.keys("p")
         console.wait_for("read-only console: promote refused")
         console.keys("q")

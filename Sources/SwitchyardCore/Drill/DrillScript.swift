@@ -110,6 +110,7 @@ public struct DrillStep: Hashable, Sendable {
         case rollout(canary: String, plan: RolloutPlan)
         case fault(DrillFault)
         case action(DrillAction)
+        case awaitOperator(OperatorPrompt)
     }
 
     public var atSeconds: Int
@@ -139,6 +140,40 @@ public struct DrillFault: Hashable, Sendable {
         self.refusalRate = refusalRate
         self.schemaFailureRate = schemaFailureRate
         self.capacityLoss = capacityLoss
+    }
+}
+
+/// A question put to the on-call during a drill, timed until an operator's action answers it.
+public struct OperatorPrompt: Hashable, Sendable {
+    /// The actions that answer a prompt, by the journal entry each one writes.
+    public enum Answer: String, Hashable, Sendable, CaseIterable {
+        case rollback, abort, pause, freeze, promote, any
+
+        /// The journal kinds that count as this answer.
+        public var kinds: [String] {
+            switch self {
+            case .rollback: ["rollback.start"]
+            case .abort: ["rollout.abort"]
+            case .pause: ["rollout.pause"]
+            case .freeze: ["freeze.declared"]
+            case .promote: ["rollout.promote"]
+            case .any: ["rollback.start", "rollout.abort", "rollout.pause", "freeze.declared", "rollout.promote"]
+            }
+        }
+    }
+
+    public var text: String
+    public var answer: Answer
+    /// The scorecard fails the prompt when nobody answers within this long.
+    public var withinSeconds: Int
+    /// In a run without a human, the scripted on-call answers after this long (never when nil).
+    public var unattendedAfterSeconds: Int?
+
+    public init(text: String, answer: Answer, withinSeconds: Int, unattendedAfterSeconds: Int?) {
+        self.text = text
+        self.answer = answer
+        self.withinSeconds = withinSeconds
+        self.unattendedAfterSeconds = unattendedAfterSeconds
     }
 }
 

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import SwitchyardConsole
 import SwitchyardCore
+import SwitchyardDrill
 import SwitchyardEngine
 import SwitchyardManifest
 import SwitchyardRouter
@@ -23,6 +24,8 @@ struct ConsoleCommand: LongRunningCommand {
     @OptionGroup var state: StateOptions
     @Flag(name: .long, help: "Run a demo fleet in-process: example bundles, fake backends, traffic, a rollout in progress.") var demo = false
     @Flag(name: .long, help: "Run the Engine and router in this process even if a `serve` writes the state.") var embedded = false
+    @Option(name: .long, help: "Play this drill script in real time beside the console; you answer its prompts. The scorecard prints on exit.")
+    var drill: String?
     @Flag(name: .long, help: "Show every action greyed out; change nothing.") var readonly = false
     @Option(name: .long, help: "Theme name (a file in --themes): default, light, high-contrast, monochrome.") var theme = "default"
     @Option(name: .long, help: "Directory of theme files.") var themes = "Themes"
@@ -43,7 +46,7 @@ struct ConsoleCommand: LongRunningCommand {
         let (palette, themeProblem) = ThemeCatalog(directory: themes).palette(named: theme)
         // The screen belongs to curses: the services log nowhere; the journal keeps every decision.
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-        let (store, services, mode) = try await prepare(policy: controlPolicy)
+        let (store, services, mode, rehearsal) = try await prepare(policy: controlPolicy)
         let group = BackgroundGroup(services: services)
         let reader = ConsoleSnapshotReader(store: store, mode: mode, policy: controlPolicy)
         let actions = ConsoleActions(store: store, clock: WallClock(),
@@ -59,8 +62,16 @@ struct ConsoleCommand: LongRunningCommand {
                 if let problem { throw SwitchyardError.failure(problem) }
                 return palette
             })
-        await runConsole(backend: backend, palette: palette, interval: interval, notice: themeProblem)
+        await runConsole(backend: backend, palette: palette, interval: interval,
+                         notice: themeProblem ?? rehearsal.map { _ in "drill running: answer its prompts (top line) with the usual actions" })
         await group.stop()
+        if let rehearsal {
+            guard let card = await rehearsal.result() else {
+                throw SwitchyardError.failure("the drill was stopped before its end: no scorecard", hint: "its journal is in \(store.directory)")
+            }
+            print(card.markdown(), terminator: "")
+            if !card.passed { throw ExitCode(1) }
+        }
     }
 
     @MainActor
@@ -68,8 +79,14 @@ struct ConsoleCommand: LongRunningCommand {
         await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, forceASCII: ascii, refreshInterval: interval, notice: notice).run()
     }
 
-    /// The store, the services to run beside the console, and the mode they make.
-    private func prepare(policy: ControlPolicy) async throws -> (SwitchyardStore, [any Service], ConsoleSnapshot.Mode) {
+    /// The store, the services to run beside the console, the mode they make, and the drill being played if any.
+    private func prepare(policy: ControlPolicy) async throws -> (SwitchyardStore, [any Service], ConsoleSnapshot.Mode, RealtimeDrill?) {
+        if let drill {
+            let script = try DrillManifest.load(path: drill)
+            let directory = state.state ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-drill-\(getpid())").path
+            let rehearsal = try await RealtimeDrill.prepare(script, directory: directory, attended: true)
+            return (rehearsal.store, rehearsal.services, .drill, rehearsal)
+        }
         if demo {
             let directory = state.state ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-demo-\(getpid())").path
             if FileManager.default.fileExists(atPath: "\(directory)/\(SwitchyardStore.fileName)") {
@@ -77,17 +94,17 @@ struct ConsoleCommand: LongRunningCommand {
                                             hint: "leave out --state, or point it at an empty directory")
             }
             let fleet = try await DemoFleet.start(directory: directory, examples: examples, announce: { _ in })
-            return (fleet.store, fleet.services, .demo)
+            return (fleet.store, fleet.services, .demo, nil)
         }
         let store = try state.openExisting()
         let fresh = try store.observations().values.contains { Date().timeIntervalSince($0.time) < 5 }
-        if fresh && !embedded { return (store, [], .attached) }
+        if fresh && !embedded { return (store, [], .attached, nil) }
         let router = SwitchyardRouter()
         let engine = try EngineServices.make(store: store, router: router, policy: policy, reload: .milliseconds(250), announce: { _ in })
         let data = try ListenAddress(parsing: listen, option: "--listen")
         let adminAddress = try ListenAddress(parsing: admin, option: "--admin")
         return (store, engine.services + router.services(listen: (data.host, data.port), admin: (adminAddress.host, adminAddress.port)) { _, _ in },
-                .embedded)
+                .embedded, nil)
     }
 
     private func refreshInterval() throws -> Duration {

@@ -24,15 +24,15 @@ struct ConsoleSnapshotReader: Sendable {
         snapshot.cooldownEnds = automation.guards.automaticActionBlocked(at: now) == nil ? nil : automation.guards.cooldownEnds()
         snapshot.bundles = try bundleRows(table: table, observations: observations, automation: automation,
                                           rollout: rollout.flatMap { $0.status.isFinished ? nil : $0 })
-        snapshot.routes = Self.routes(table)
+        snapshot.routes = ConsoleSnapshot.TenantRoute.rows(of: table)
         snapshot.rollout = rollout.map { Self.rolloutView($0, now: now) }
         if let drain = try store.activeRollback() {
             snapshot.drain = .init(from: drain.from.description, to: drain.to.description,
                                    remainingBasisPoints: drain.plan.stages.map(\.remainingBasisPoints), currentStage: drain.stagesApplied,
                                    status: drain.statusText)
         }
-        snapshot.rollbacks = RollbackHistory.rows(from: try store.journal(JournalFilter(kind: "rollback")),
-                                                  rollouts: try store.journal(JournalFilter(kind: "rollout.start")))
+        snapshot.rollbacks = RollbackHistory.rows(from: try store.journal(upTo: Int.max, families: ["rollback"], limit: RollbackHistory.entriesRead),
+                                                  rollouts: try store.journal(upTo: Int.max, families: ["rollout.start"], limit: RollbackHistory.entriesRead))
         snapshot.events = events.reversed().map { entry in
             .init(sequence: entry.seq, time: Timestamp.parse(entry.time) ?? now, actor: entry.actor, kind: entry.kind,
                   subject: entry.subject, reason: entry.reason)
@@ -40,6 +40,8 @@ struct ConsoleSnapshotReader: Sendable {
         snapshot.requestsInFlight = observations.values.map(\.inFlight).reduce(0, +)
         snapshot.pinnedSessions = observations.values.map(\.pinnedSessions).reduce(0, +)
         snapshot.registry = try registry(observations: observations)
+        snapshot.prompt = ConsoleSnapshot.DrillPrompt.open(prompts: try store.journal(upTo: Int.max, families: ["drill.prompt"], limit: 1),
+                                                           closings: try store.journal(upTo: Int.max, families: ["drill.answer", "drill.unanswered"], limit: 8))
         return snapshot
     }
 
@@ -100,16 +102,6 @@ struct ConsoleSnapshotReader: Sendable {
                                                  threshold: trending.isEmpty ? "trends (advisory): refusals, schema failures"
                                                      : "trend (advisory): \(trending.joined(separator: ", "))")
         return [tier0, tier1, tier2]
-    }
-
-    /// Every tenant's split and shadow as the traffic panel lists them.
-    static func routes(_ table: RoutingTable) -> [ConsoleSnapshot.TenantRoute] {
-        table.routes.keys.sorted().map { tenant in
-            let route = table.routes[tenant]!
-            return .init(tenant: tenant == RoutingTable.defaultTenant ? "default" : tenant,
-                         weights: route.weights.map { .init(bundle: $0.bundle.description, basisPoints: $0.basisPoints) },
-                         shadowBundle: route.shadow?.bundle.description, shadowPercent: Double(route.shadow?.sampleBasisPoints ?? 0) / 100)
-        }
     }
 
     static func rolloutView(_ rollout: Rollout, now: Date) -> ConsoleSnapshot.Rollout {

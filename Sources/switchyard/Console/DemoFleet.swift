@@ -57,9 +57,7 @@ enum DemoFleet {
     /// Starts one fake backend per pool endpoint on a free loopback port, points the pools at them, and returns
     /// the running group (stopped with the rest of the fleet).
     private static func startBackends(for pools: inout [PoolSpec], store: SwitchyardStore) async throws -> BackgroundGroup {
-        let (ports, continuation) = AsyncStream<(Int, Int)>.makeStream()
-        var applications: [any Service] = []
-        var slot = 0
+        var backends: [FakeBackend] = []
         for pool in pools {
             let bundle = try store.requireBundle(pool.bundle).bundle
             // 2.0.0 misbehaves a little, so that there is something to roll back.
@@ -67,26 +65,32 @@ enum DemoFleet {
             let profile = BackendProfile(model: bundle.model.id, revision: bundle.model.revision ?? "unpinned", ttft: .init(p50Ms: 60, p99Ms: 400),
                                          tokensPerSecond: 80, outputTokens: 24, errorRate: errors, refusalRate: 0.01)
             for _ in pool.endpoints {
-                let index = slot
-                let backend = FakeBackend(name: "\(pool.bundle)#\(index)", profile: profile, seed: UInt64(index + 1))
-                applications.append(backend.application(host: "127.0.0.1", port: 0) { continuation.yield((index, $0)) })
-                slot += 1
+                backends.append(FakeBackend(name: "\(pool.bundle)#\(backends.count)", profile: profile, seed: UInt64(backends.count + 1)))
             }
+        }
+        let (group, urls) = await LoopbackBackends.start(backends)
+        var next = urls.makeIterator()
+        for index in pools.indices { pools[index].endpoints = pools[index].endpoints.map { _ in next.next()! } }
+        return group
+    }
+}
+
+/// Fake backends on free loopback ports, for the demo fleet and real-time drills.
+enum LoopbackBackends {
+    /// Starts every backend and returns the running group with each backend's base URL, in order.
+    static func start(_ backends: [FakeBackend]) async -> (group: BackgroundGroup, urls: [String]) {
+        guard !backends.isEmpty else { return (BackgroundGroup(services: []), []) }
+        let (ports, continuation) = AsyncStream<(Int, Int)>.makeStream()
+        let applications: [any Service] = backends.enumerated().map { index, backend in
+            backend.application(host: "127.0.0.1", port: 0) { continuation.yield((index, $0)) }
         }
         let group = BackgroundGroup(services: applications)
         var bound: [Int: Int] = [:]
         for await (index, port) in ports {
             bound[index] = port
-            if bound.count == slot { break }
+            if bound.count == backends.count { break }
         }
-        slot = 0
-        for poolIndex in pools.indices {
-            pools[poolIndex].endpoints = pools[poolIndex].endpoints.map { _ in
-                defer { slot += 1 }
-                return "http://127.0.0.1:\(bound[slot]!)"
-            }
-        }
-        return group
+        return (group, backends.indices.map { "http://127.0.0.1:\(bound[$0]!)" })
     }
 }
 

@@ -26,16 +26,22 @@ final class SyntheticTraffic: Service, Sendable {
         var random = SystemRandomNumberGenerator()
         while !Task.isCancelled {
             let tenant = tenants.randomElement(using: &random)!
-            var request = HTTPClientRequest(url: base + "/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.headers.add(name: "x-switchyard-tenant", value: tenant)
-            request.headers.add(name: "x-session-id", value: "\(tenant)-\(Int.random(in: 0..<40, using: &random))")
-            request.body = .bytes(ByteBuffer(string: #"{"model":"support-assistant","messages":[{"role":"user","content":"Where is my order?"}]}"#))
+            let request = chat(base: base, model: "support-assistant", tenant: tenant, session: "\(tenant)-\(Int.random(in: 0..<40, using: &random))")
             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)) {
                 _ = try? await response.body.collect(upTo: 1 << 20)
             }
             try? await Task.sleep(for: .milliseconds(Int.random(in: 150...350, using: &random)))
         }
+    }
+
+    /// A small chat completion for `model` as `tenant`, in `session`.
+    static func chat(base: String, model: String, tenant: String, session: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: base + "/v1/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "x-switchyard-tenant", value: tenant)
+        request.headers.add(name: "x-session-id", value: session)
+        request.body = .bytes(ByteBuffer(string: #"{"model":"\#(model)","messages":[{"role":"user","content":"Where is my order?"}]}"#))
+        return request
     }
 }
