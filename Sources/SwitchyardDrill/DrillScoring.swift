@@ -12,7 +12,7 @@ struct DrillScoring {
 
     func scorecard() throws -> DrillScorecard {
         let journal = try store.journal()
-        let seconds = { (entry: JournalEntry) in Timestamp.parse(entry.time).map { Int($0.timeIntervalSince(start)) } ?? 0 }
+        let seconds = { (entry: JournalEntry) in DrillSession.seconds(entry, since: start) }
         let prompts = measure.prompts.asked
         let onset = measure.onset
         let afterOnset = journal.filter { onset != nil && seconds($0) >= onset! }
