@@ -43,9 +43,7 @@ struct OperatorPrompts {
                                                 payload: ["at_seconds": .int(second)]))
                 }
             }
-            let answering = try store.journal(upTo: Int.max, families: item.prompt.answer.kinds).first {
-                $0.seq > item.seq && $0.actor != DrillSession.actor && !$0.actor.hasPrefix("auto:")
-            }
+            let answering = try Self.firstOperatorAction(after: item, store: store)
             if let answering {
                 let after = max(0, seconds(answering) - item.atSeconds)
                 asked[index].answeredAfterSeconds = after
@@ -61,6 +59,18 @@ struct OperatorPrompts {
                                             payload: ["prompt_seq": .int(item.seq)]))
             }
         }
+    }
+
+    /// The first entry of an answering kind after the prompt written by an operator, read forward from the
+    /// prompt's entry rather than over the whole journal.
+    private static func firstOperatorAction(after item: Asked, store: SwitchyardStore) throws -> JournalEntry? {
+        let match = JournalMatch(families: item.prompt.answer.kinds)
+        var from = item.seq
+        while let entry = try store.journalStep(from: from, forward: true, matching: match, within: item.seq...Int.max) {
+            if entry.actor != DrillSession.actor && !entry.actor.hasPrefix("auto:") { return entry }
+            from = entry.seq
+        }
+        return nil
     }
 
     /// The scripted action that answers a prompt.
