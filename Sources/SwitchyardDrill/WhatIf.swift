@@ -52,11 +52,7 @@ public struct WhatIf {
             let watched = rollout(at: time).flatMap { rolledBack.contains($0.canary) ? nil : $0 }
             state.watch(watched?.canary)
             guard let (canary, baseline) = watched else { continue }
-            let windows = Tier0Trigger.Windows(
-                canaryLong: telemetry.counters(bundle: canary, lastSeconds: policy.burn.longWindowSeconds, now: time),
-                canaryShort: telemetry.counters(bundle: canary, lastSeconds: policy.burn.shortWindowSeconds, now: time),
-                baselineLong: telemetry.counters(bundle: baseline, lastSeconds: policy.burn.longWindowSeconds, now: time),
-                baselineShort: telemetry.counters(bundle: baseline, lastSeconds: policy.burn.shortWindowSeconds, now: time))
+            let windows = Tier0Trigger.Windows.read(telemetry, canary: canary, baseline: baseline, policy: policy, now: time)
             let (decision, reading) = state.tier0.check(windows, policy: policy)
             for trend in state.tier2.add(minute: Int(time.timeIntervalSince1970 / 60) - 1,
                                          canary: telemetry.counters(bundle: canary, lastSeconds: 60, now: time),

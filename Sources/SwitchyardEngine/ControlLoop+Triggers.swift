@@ -19,13 +19,7 @@ extension ControlLoop {
             if state != before { try store.saveAutomation(state) }
             return []
         }
-        let long = policy.burn.longWindowSeconds
-        let short = policy.burn.shortWindowSeconds
-        let windows = Tier0Trigger.Windows(
-            canaryLong: telemetry.counters(bundle: rollout.canary, lastSeconds: long, now: now),
-            canaryShort: telemetry.counters(bundle: rollout.canary, lastSeconds: short, now: now),
-            baselineLong: telemetry.counters(bundle: rollout.baseline, lastSeconds: long, now: now),
-            baselineShort: telemetry.counters(bundle: rollout.baseline, lastSeconds: short, now: now))
+        let windows = Tier0Trigger.Windows.read(telemetry, canary: rollout.canary, baseline: rollout.baseline, policy: policy, now: now)
         let (decision, reading) = state.tier0.check(windows, policy: policy)
         let readings = try JSONValue(encoding: reading)
         let trends = state.tier2.add(minute: Int(now.timeIntervalSince1970 / 60) - 1,

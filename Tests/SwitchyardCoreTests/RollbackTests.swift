@@ -57,25 +57,46 @@ import Testing
         #expect(rollback.advance(usableCapacity: 100, warmReplicas: 1, at: start) != nil)
     }
 
+    static func counters(_ requests: Int, failed: Int) -> TelemetryCounters {
+        var counters = TelemetryCounters()
+        counters.requests = requests
+        counters.failed = failed
+        return counters
+    }
+
     @Test func tier0FiresOnTheThirdFailingCheckAndBlamesTheEnvironmentWhenBothBurn() {
         let policy = ControlPolicy()
-        var failing = TelemetryCounters()
-        failing.requests = 1000
-        failing.failed = 60
-        var healthy = TelemetryCounters()
-        healthy.requests = 1000
-        healthy.failed = 1
+        let failing = Self.counters(1000, failed: 60)
+        let healthy = Self.counters(1000, failed: 1)
         var trigger = Tier0Trigger(policy: policy)
-        let canaryBad = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: healthy, baselineShort: healthy)
+        let canaryBad = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: healthy, baselineShort: healthy, baselineRecent: healthy)
         #expect(trigger.check(canaryBad, policy: policy).decision == .none)
         #expect(trigger.check(canaryBad, policy: policy).decision == .none)
         let (decision, reading) = trigger.check(canaryBad, policy: policy)
         #expect(decision == .fire)
         #expect(reading.canaryBurn.verdict == .fail && reading.ratio.verdict == .fail && reading.consecutiveFailures == 3)
         var environment = Tier0Trigger(policy: policy)
-        let bothBad = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: failing, baselineShort: failing)
+        let bothBad = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: failing, baselineShort: failing, baselineRecent: failing)
         #expect(environment.check(bothBad, policy: policy).decision == .environmentFault)
         for _ in 0..<5 { #expect(environment.check(bothBad, policy: policy).decision == .none, "alerted once per episode") }
+    }
+
+    @Test func aBaselineThatFailedEarlierButServesWellNowDoesNotExcuseAFailingCanary() {
+        let policy = ControlPolicy()
+        let failing = Self.counters(1000, failed: 100)
+        let restartedEarlier = Self.counters(1000, failed: 400)
+        let healthyLastMinute = Self.counters(200, failed: 0)
+        var trigger = Tier0Trigger(policy: policy)
+        let recovered = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: restartedEarlier, baselineShort: restartedEarlier,
+                                             baselineRecent: healthyLastMinute)
+        let decisions = (0..<3).map { _ in trigger.check(recovered, policy: policy) }
+        #expect(decisions.map(\.decision) == [.none, .none, .fire])
+        #expect(decisions.last?.reading.environmentFault == false && decisions.last?.reading.ratio.verdict == .pass)
+        let thin = Self.counters(policy.burnMinimumRequests - 1, failed: 0)
+        var unsure = Tier0Trigger(policy: policy)
+        let tooFewToSay = Tier0Trigger.Windows(canaryLong: failing, canaryShort: failing, baselineLong: restartedEarlier, baselineShort: restartedEarlier,
+                                               baselineRecent: thin)
+        #expect(unsure.check(tooFewToSay, policy: policy).decision == .environmentFault)
     }
 }
 

@@ -18,12 +18,29 @@ public struct Tier0Trigger: Hashable, Sendable, Codable {
         public var canaryShort: TelemetryCounters
         public var baselineLong: TelemetryCounters
         public var baselineShort: TelemetryCounters
+        /// The baseline's last minute: a baseline that failed earlier in the short window but serves well now
+        /// (a pool restart that is over) does not excuse a canary that is failing now.
+        public var baselineRecent: TelemetryCounters
 
-        public init(canaryLong: TelemetryCounters, canaryShort: TelemetryCounters, baselineLong: TelemetryCounters, baselineShort: TelemetryCounters) {
+        public init(canaryLong: TelemetryCounters, canaryShort: TelemetryCounters, baselineLong: TelemetryCounters, baselineShort: TelemetryCounters,
+                    baselineRecent: TelemetryCounters) {
             self.canaryLong = canaryLong
             self.canaryShort = canaryShort
             self.baselineLong = baselineLong
             self.baselineShort = baselineShort
+            self.baselineRecent = baselineRecent
+        }
+
+        /// How long "recent" is for the baseline.
+        public static let recentSeconds = 60
+
+        /// Reads one check's windows of `canary` and `baseline` from `telemetry`, as of `now`.
+        public static func read(_ telemetry: TelemetryWindows, canary: BundleRef, baseline: BundleRef, policy: ControlPolicy, now: Date) -> Windows {
+            Windows(canaryLong: telemetry.counters(bundle: canary, lastSeconds: policy.burn.longWindowSeconds, now: now),
+                    canaryShort: telemetry.counters(bundle: canary, lastSeconds: policy.burn.shortWindowSeconds, now: now),
+                    baselineLong: telemetry.counters(bundle: baseline, lastSeconds: policy.burn.longWindowSeconds, now: now),
+                    baselineShort: telemetry.counters(bundle: baseline, lastSeconds: policy.burn.shortWindowSeconds, now: now),
+                    baselineRecent: telemetry.counters(bundle: baseline, lastSeconds: recentSeconds, now: now))
         }
     }
 
@@ -48,7 +65,7 @@ public struct Tier0Trigger: Hashable, Sendable, Codable {
         if ratio.verdict == .fail {
             verdict = .fail
         } else if canaryBurn.verdict == .fail {
-            environment = baselineBurn.verdict == .fail
+            environment = baselineBurn.verdict == .fail && !Self.recovered(windows.baselineRecent, policy: policy)
             verdict = environment ? .inconclusive : .fail
         } else if canaryBurn.verdict == .inconclusive && ratio.verdict == .inconclusive {
             verdict = .inconclusive
@@ -62,6 +79,11 @@ public struct Tier0Trigger: Hashable, Sendable, Codable {
                                    environmentFault: environment, consecutiveFailures: checks.failures, state: checks.state)
         if started { return (.fire, reading) }
         return (newlyEnvironmental ? .environmentFault : .none, reading)
+    }
+
+    /// Whether the baseline's last minute, with enough requests to say, burns under the threshold.
+    static func recovered(_ recent: TelemetryCounters, policy: ControlPolicy) -> Bool {
+        recent.requests >= policy.burnMinimumRequests && recent.errorRate / max(1 - policy.slo, 1e-9) <= policy.burn.threshold
     }
 
     /// Starts counting afresh, after the trigger's action or when the canary changes.
