@@ -25,7 +25,7 @@ public struct DrillRunner {
             profiles[script.ref(bundle.version)] = SimBundle(
                 warmReplicas: bundle.replicas, maxReplicas: bundle.maxReplicas, perReplicaConcurrency: bundle.perReplicaConcurrency,
                 coldStartSeconds: bundle.coldStartSeconds, scaleUpPerMinute: bundle.scaleUpPerMinute,
-                meanLatencySeconds: bundle.latencyMilliseconds / 1000, errorRate: bundle.errorRate, refusalRate: bundle.refusalRate,
+                meanLatencySeconds: bundle.latencyMilliseconds / 1000, firstTokenShare: DrillBundle.firstTokenShare, errorRate: bundle.errorRate, refusalRate: bundle.refusalRate,
                 schemaFailureRate: bundle.schemaFailureRate)
         }
         self.profiles = profiles
@@ -56,10 +56,13 @@ public struct DrillRunner {
     }
 
     private mutating func inject(_ fault: DrillFault, into targets: [BundleRef]) {
+        let now = clock.now()
         for ref in targets {
             let change: @Sendable (inout SimBundle) -> Void = { bundle in
                 if let rate = fault.errorRate { bundle.errorRate = rate }
                 if let factor = fault.latencyFactor { bundle.meanLatencySeconds *= factor }
+                if let factor = fault.ttftFactor { bundle.slowFirstToken(by: factor) }
+                if let seconds = fault.coldStartSeconds { bundle.restartingUntil = now + Double(seconds) }
                 if let rate = fault.refusalRate { bundle.refusalRate = rate }
                 if let rate = fault.schemaFailureRate { bundle.schemaFailureRate = rate }
                 if let lost = fault.capacityLoss { bundle.warmReplicas = max(0, bundle.warmReplicas - lost) }

@@ -78,12 +78,12 @@ public struct DrillSession {
         return faults
     }
 
-    /// Marks the onset and the faulty versions; returns the versions the fault hits.
+    /// Marks the onset and the faulty versions (those whose answers the fault degrades); returns the versions it hits.
     private mutating func record(_ fault: DrillFault, at second: Int) -> [BundleRef] {
         let targets = fault.version.map { [script.ref($0)] } ?? script.bundles.map { script.ref($0.version) }
-        if measure.onset == nil { measure.onset = second }
+        if second == script.faultOnsetSeconds { measure.onset = second }
         if fault.version == nil { measure.environmentFault = true }
-        measure.faulty.formUnion(fault.version == nil ? [] : targets)
+        if fault.version != nil && fault.degradesAnswers { measure.faulty.formUnion(targets) }
         return targets
     }
 

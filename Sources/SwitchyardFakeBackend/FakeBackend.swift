@@ -35,6 +35,14 @@ public final class FakeBackend: Sendable {
         state.withLock { change(&$0.profile) }
     }
 
+    /// Restarts the model server: it answers 503 (warming up) for `seconds` from now.
+    public func restart(coldStartSeconds seconds: Double) {
+        state.withLock { state in
+            state.profile.coldStartSeconds = seconds
+            state.started = .now
+        }
+    }
+
     /// An HTTP application serving this backend on `host:port`; `onRunning` receives the bound port.
     public func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol

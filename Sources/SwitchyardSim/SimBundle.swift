@@ -11,6 +11,10 @@ public struct SimBundle: Sendable {
     public var scaleUpPerMinute: Double
     /// Mean latency; each request draws from an exponential around it.
     public var meanLatencySeconds: Double
+    /// The part of each request's latency spent before its first token.
+    public var firstTokenShare: Double
+    /// Until when every replica is restarting after a cold-start fault (nothing serves).
+    public var restartingUntil: Date?
     /// Share of requests that fail (5xx).
     public var errorRate: Double
     /// Share of answers that refuse (a quality signal, not a failure).
@@ -19,7 +23,7 @@ public struct SimBundle: Sendable {
     public var schemaFailureRate: Double
 
     public init(warmReplicas: Int, maxReplicas: Int? = nil, perReplicaConcurrency: Int = 8, coldStartSeconds: Int = 60,
-                scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, errorRate: Double = 0.001, refusalRate: Double = 0.01,
+                scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, firstTokenShare: Double = 0.3, errorRate: Double = 0.001, refusalRate: Double = 0.01,
                 schemaFailureRate: Double = 0.005) {
         self.warmReplicas = warmReplicas
         self.maxReplicas = maxReplicas ?? warmReplicas
@@ -27,9 +31,18 @@ public struct SimBundle: Sendable {
         self.coldStartSeconds = coldStartSeconds
         self.scaleUpPerMinute = scaleUpPerMinute
         self.meanLatencySeconds = meanLatencySeconds
+        self.firstTokenShare = firstTokenShare
         self.errorRate = errorRate
         self.refusalRate = refusalRate
         self.schemaFailureRate = schemaFailureRate
+    }
+
+    /// Multiplies the time to first token; the rest of each answer takes as long as before.
+    public mutating func slowFirstToken(by factor: Double) {
+        let firstToken = meanLatencySeconds * firstTokenShare * factor
+        let rest = meanLatencySeconds * (1 - firstTokenShare)
+        meanLatencySeconds = firstToken + rest
+        firstTokenShare = firstToken / meanLatencySeconds
     }
 }
 

@@ -57,7 +57,7 @@ public final class SimFleet: TelemetryWindows, CapacityProvider, Sendable {
                 let failed = overloaded || Double.random(in: 0..<1, using: &state.random) < profile.errorRate
                 var observation = RequestObservation(key: TelemetryKey(bundle: bundle, tenant: tenant, role: .primary), time: now,
                                                      status: failed ? 503 : 200, latencyMicros: Int(latency * 1e6))
-                observation.ttftMicros = Int(latency * 0.3e6)
+                observation.ttftMicros = Int(latency * profile.firstTokenShare * 1e6)
                 observation.refusal = !failed && Double.random(in: 0..<1, using: &state.random) < profile.refusalRate
                 if !failed {
                     observation.contract = Double.random(in: 0..<1, using: &state.random) < profile.schemaFailureRate ? .failed("simulated schema failure") : .passed
@@ -107,14 +107,17 @@ public final class SimFleet: TelemetryWindows, CapacityProvider, Sendable {
         }
     }
 
-    /// A pool's figures now: replicas scale up from the request on, each serving after the cold start.
+    /// A pool's figures now: replicas scale up from the request on, each serving after the cold start;
+    /// none serves while the pool restarts.
     static func target(_ profile: SimBundle, scaling: (since: Date, from: Int)?, now: Date) -> DrainTarget {
-        let base = DrainTarget(warmReplicas: profile.warmReplicas, maxReplicas: profile.maxReplicas, perReplicaConcurrency: profile.perReplicaConcurrency,
-                               coldStartSeconds: profile.coldStartSeconds, scaleUpPerMinute: profile.scaleUpPerMinute)
-        guard let scaling else { return base }
-        var scaled = base
-        scaled.warmReplicas = base.warmReplicas(after: Int(now.timeIntervalSince(scaling.since)))
-        return scaled
+        var target = DrainTarget(warmReplicas: profile.warmReplicas, maxReplicas: profile.maxReplicas, perReplicaConcurrency: profile.perReplicaConcurrency,
+                                 coldStartSeconds: profile.coldStartSeconds, scaleUpPerMinute: profile.scaleUpPerMinute)
+        if let restartingUntil = profile.restartingUntil, now < restartingUntil {
+            target.warmReplicas = 0
+        } else if let scaling {
+            target.warmReplicas = target.warmReplicas(after: Int(now.timeIntervalSince(scaling.since)))
+        }
+        return target
     }
 
     /// A Poisson draw (Knuth's method for small means, a rounded normal for large ones).

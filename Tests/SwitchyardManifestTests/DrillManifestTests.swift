@@ -40,3 +40,26 @@ import Testing
         #expect(text.contains("within") && text.contains("how long the on-call has to answer"))
     }
 }
+
+@Suite struct DrillFaultManifestTests {
+    @Test func aFaultReadsTimeToFirstTokenAndAColdStart() throws {
+        let drill = try DrillManifest.parse(DrillManifestTests.script(step: "    fault: {version: 1.0.0, ttft_x: 6, cold_start: 90s}"), file: "fault.yaml")
+        #expect(drill.steps == [DrillStep(atSeconds: 60, kind: .fault(DrillFault(version: "1.0.0", ttftFactor: 6, coldStartSeconds: 90)))])
+    }
+
+    @Test func aFaultThatChangesNothingIsRefusedWithTheChoices() {
+        let error = #expect(throws: ManifestError.self) {
+            try DrillManifest.parse(DrillManifestTests.script(step: "    fault: {version: 2.0.0}"), file: "fault.yaml")
+        }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains("fault.yaml:8:12: steps[0].fault"))
+        #expect(text.contains("a fault changes something; give one or more of error_rate, latency_x, ttft_x"))
+    }
+
+    @Test func aColdStartThatIsNotADurationNamesTheField() {
+        let error = #expect(throws: ManifestError.self) {
+            try DrillManifest.parse(DrillManifestTests.script(step: "    fault: {version: 2.0.0, cold_start: soon}"), file: "fault.yaml")
+        }
+        #expect(error.map { "\($0)" }?.contains("steps[0].fault.cold_start: 'soon' is not a duration; valid: 90s, 5m, 1h") == true)
+    }
+}

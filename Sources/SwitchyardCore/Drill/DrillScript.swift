@@ -32,6 +32,15 @@ public struct DrillScript: Hashable, Sendable {
     }
 
     public func ref(_ version: String) -> BundleRef { BundleRef(name: bundleName, version: version) }
+
+    /// When the incident starts: the first fault that degrades answers, else the first fault (a capacity-only
+    /// drill). A pool restart before a bad canary is part of the scene, not the onset tier 0 is timed from.
+    public var faultOnsetSeconds: Int? {
+        let faults = steps.compactMap { step -> (at: Int, fault: DrillFault)? in
+            if case .fault(let fault) = step.kind { (step.atSeconds, fault) } else { nil }
+        }
+        return (faults.first { $0.fault.degradesAnswers } ?? faults.first)?.at
+    }
 }
 
 /// One version in a drill's fleet: its pool and how it behaves until a fault changes it.
@@ -48,6 +57,9 @@ public struct DrillBundle: Hashable, Sendable {
     public var errorRate: Double
     public var refusalRate: Double
     public var schemaFailureRate: Double
+
+    /// The part of each answer's latency spent before its first token, in the simulator and on the real-time backends.
+    public static let firstTokenShare = 0.3
 
     public init(version: String, validated: Bool = false, replicas: Int = 4, maxReplicas: Int? = nil, perReplicaConcurrency: Int = 8,
                 coldStartSeconds: Int = 60, scaleUpPerMinute: Double = 2, latencyMilliseconds: Double = 500, errorRate: Double = 0.001,
@@ -127,19 +139,30 @@ public struct DrillFault: Hashable, Sendable {
     public var version: String?
     public var errorRate: Double?
     public var latencyFactor: Double?
+    /// Time to first token multiplied (the whole answer is that much later, the decoding speed unchanged).
+    public var ttftFactor: Double?
     public var refusalRate: Double?
     public var schemaFailureRate: Double?
     /// Warm replicas lost at once.
     public var capacityLoss: Int?
+    /// Every replica restarts at once and serves again after this many seconds.
+    public var coldStartSeconds: Int?
 
-    public init(version: String?, errorRate: Double? = nil, latencyFactor: Double? = nil, refusalRate: Double? = nil,
-                schemaFailureRate: Double? = nil, capacityLoss: Int? = nil) {
+    public init(version: String?, errorRate: Double? = nil, latencyFactor: Double? = nil, ttftFactor: Double? = nil, refusalRate: Double? = nil,
+                schemaFailureRate: Double? = nil, capacityLoss: Int? = nil, coldStartSeconds: Int? = nil) {
         self.version = version
         self.errorRate = errorRate
         self.latencyFactor = latencyFactor
+        self.ttftFactor = ttftFactor
         self.refusalRate = refusalRate
         self.schemaFailureRate = schemaFailureRate
         self.capacityLoss = capacityLoss
+        self.coldStartSeconds = coldStartSeconds
+    }
+
+    /// Whether the fault makes answers worse; a fault that only takes capacity away leaves the version sound.
+    public var degradesAnswers: Bool {
+        errorRate != nil || latencyFactor != nil || ttftFactor != nil || refusalRate != nil || schemaFailureRate != nil
     }
 }
 

@@ -54,12 +54,15 @@ final class RealtimeDrill: Sendable {
         return await iterator.next()
     }
 
-    /// The fake backend's behaviour for a drill version: its latency as time to first token, its error,
-    /// refusal and malformed-output rates, and its pool's concurrency.
+    /// The fake backend's behaviour for a drill version: its latency split into the first token and a short
+    /// answer, its error, refusal and malformed-output rates, and its pool's concurrency.
     static func profile(_ bundle: DrillBundle, script: DrillScript) -> BackendProfile {
         let model = DrillSession.model(script.ref(bundle.version))
-        return BackendProfile(model: model.id, revision: model.revision ?? "", ttft: .init(p50Ms: bundle.latencyMilliseconds, p99Ms: bundle.latencyMilliseconds * 2),
-                              tokensPerSecond: 2000, outputTokens: 4, errorRate: bundle.errorRate, malformedRate: bundle.schemaFailureRate,
+        let firstToken = bundle.latencyMilliseconds * DrillBundle.firstTokenShare
+        let tokens = 4
+        let decodingSeconds = bundle.latencyMilliseconds * (1 - DrillBundle.firstTokenShare) / 1000
+        return BackendProfile(model: model.id, revision: model.revision ?? "", ttft: .init(p50Ms: firstToken, p99Ms: firstToken * 2),
+                              tokensPerSecond: Double(tokens) / max(decodingSeconds, 0.001), outputTokens: tokens, errorRate: bundle.errorRate, malformedRate: bundle.schemaFailureRate,
                               refusalRate: bundle.refusalRate, maxConcurrency: bundle.replicas * bundle.perReplicaConcurrency)
     }
 }
@@ -123,9 +126,14 @@ final class RealtimeDrillDriver: Service, Sendable {
     /// Applies a fault to the backends of the versions it hits.
     private func inject(_ fault: DrillFault, into targets: [BundleRef]) {
         for ref in targets {
+            if let seconds = fault.coldStartSeconds { backends[ref.version]?.restart(coldStartSeconds: Double(seconds)) }
             backends[ref.version]?.changeProfile { profile in
                 if let rate = fault.errorRate { profile.errorRate = rate }
-                if let factor = fault.latencyFactor { profile.ttft = profile.ttft.scaled(by: factor) }
+                if let factor = fault.latencyFactor {
+                    profile.ttft = profile.ttft.scaled(by: factor)
+                    profile.tokensPerSecond /= factor
+                }
+                if let factor = fault.ttftFactor { profile.ttft = profile.ttft.scaled(by: factor) }
                 if let rate = fault.refusalRate { profile.refusalRate = rate }
                 if let rate = fault.schemaFailureRate { profile.malformedRate = rate }
                 if let lost = fault.capacityLoss {
