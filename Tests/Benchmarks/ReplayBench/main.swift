@@ -20,24 +20,44 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
-/// Milliseconds to seek to each of `count` random times and rebuild the panels, and to jump to the next decision.
-func seeks(in store: SwitchyardStore, count: Int) throws -> (goTo: [Double], jump: [Double]) {
+/// This thread's CPU time in seconds: beside the wall clock it tells work from waiting (a shared machine's
+/// scheduler, the page cache).
+func cpuSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// A measured call: wall-clock and CPU milliseconds.
+struct Sample {
+    var wall: Double
+    var cpu: Double
+
+    static func of(_ body: () throws -> Void) rethrows -> Sample {
+        let cpuStart = cpuSeconds()
+        let wall = try seconds(body)
+        return Sample(wall: wall * 1000, cpu: (cpuSeconds() - cpuStart) * 1000)
+    }
+}
+
+/// Seeks to each of `count` random times and rebuilds the panels, then jumps to the next decision, measured.
+func seeks(in store: SwitchyardStore, count: Int) throws -> (goTo: [Sample], jump: [Sample]) {
     let timeline = try ReplayTimeline(store: store, from: nil, to: nil)
     let first = Timestamp.parse(try store.journalEntry(seq: timeline.span.lowerBound)!.time)!
     let last = Timestamp.parse(try store.journalEntry(seq: timeline.span.upperBound)!.time)!
     var random = SeededGenerator(seed: 7)
-    var goTo: [Double] = []
-    var jump: [Double] = []
+    var goTo: [Sample] = []
+    var jump: [Sample] = []
     for _ in 0..<count {
         let time = first + Double.random(in: 0...last.timeIntervalSince(first), using: &random)
-        goTo.append(try seconds {
+        goTo.append(try Sample.of {
             _ = try timeline.apply(.goTo(Timestamp.format(time)))
             _ = try timeline.snapshot()
-        } * 1000)
-        jump.append(try seconds {
+        })
+        jump.append(try Sample.of {
             _ = try timeline.apply(.jump(1))
             _ = try timeline.snapshot()
-        } * 1000)
+        })
     }
     return (goTo, jump)
 }
@@ -45,7 +65,11 @@ func seeks(in store: SwitchyardStore, count: Int) throws -> (goTo: [Double], jum
 func describe(_ samples: [Double]) -> String {
     let sorted = samples.sorted()
     let at = { (q: Double) in sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
-    return String(format: "median %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  max %6.2f ms", at(0.5), at(0.95), at(0.99), sorted.last!)
+    return String(format: "median %6.2f  p95 %6.2f  p99 %6.2f  max %6.2f ms", at(0.5), at(0.95), at(0.99), sorted.last!)
+}
+
+func describe(_ samples: [Sample]) -> String {
+    "wall " + describe(samples.map(\.wall)) + "\n" + String(repeating: " ", count: 40) + "cpu  " + describe(samples.map(\.cpu))
 }
 
 // The seed: a real drill from the library (a rollout, a fault, an automatic rollback, telemetry every 5 s).
@@ -84,7 +108,7 @@ let head = try store.journalHead()!.seq
 let open = try seconds { _ = try ReplayTimeline(store: try SwitchyardStore(directory: directory, clock: clock, create: false), from: nil, to: nil) }
 let large = try seeks(in: store, count: 200)
 
-let median = { (samples: [Double]) in samples.sorted()[samples.count / 2] }
+let median = { (samples: [Sample]) in samples.map(\.wall).sorted()[samples.count / 2] }
 print("journal grown from a drill run of \(seed.count) entries to \(head) entries (\(cycles) cycles) in \(String(format: "%.1f", grow)) s")
 print("baseline, \(seed.count) entries:   seek + panels  \(describe(small.goTo))")
 print("                         jump + panels  \(describe(small.jump))")
@@ -92,6 +116,7 @@ print("\(head) entries:            seek + panels  \(describe(large.goTo))")
 print("                         jump + panels  \(describe(large.jump))")
 print(String(format: "open: %.1f ms", open * 1000))
 print(String(format: "ratio large/baseline (median seek): %.2f×", median(large.goTo) / median(small.goTo)))
-let worst = max(large.goTo.max()!, large.jump.max()!)
-print(String(format: "target: every seek ≤ 200 ms → worst %.1f ms, ", worst) + (worst <= 200 ? "met" : "NOT MET")
-      + String(format: " (the baseline's worst on %d entries: %.1f ms)", seed.count, max(small.goTo.max()!, small.jump.max()!)))
+let worst = (large.goTo + large.jump).max { $0.wall < $1.wall }!
+let worstCPU = (large.goTo + large.jump).map(\.cpu).max()!
+print(String(format: "target: every seek ≤ 200 ms → worst wall %.1f ms (its CPU %.1f ms), worst CPU %.1f ms: ", worst.wall, worst.cpu, worstCPU)
+      + (worst.wall <= 200 ? "met" : worstCPU <= 200 ? "met in CPU time, not on the wall clock" : "NOT MET"))
