@@ -50,15 +50,46 @@ public struct PoolSpec: Codable, Hashable, Sendable {
         var seen = Set<String>()
         for endpoint in endpoints {
             if !Self.isHTTPURL(endpoint) {
-                out.append(("endpoints", "'\(endpoint)' is not an http:// or https:// URL with a host"))
+                out.append(("endpoints", "'\(Self.redacted(endpoint))' is not an http:// or https:// URL with a host"))
             }
-            if !seen.insert(endpoint).inserted { out.append(("endpoints", "'\(endpoint)' is listed twice")) }
+            if !seen.insert(endpoint).inserted { out.append(("endpoints", "'\(Self.redacted(endpoint))' is listed twice")) }
+            if Self.carriesCredentials(endpoint) {
+                out.append(("endpoints", "'\(Self.redacted(endpoint))' carries credentials, which would be kept in the journal and shown; "
+                                + "put the key in an environment variable of `switchyard serve` and name it in api_key_env"))
+            }
+        }
+        if let name = apiKeyEnv, !Self.isEnvironmentName(name) {
+            out.append(("api_key_env", "'\(name.prefix(3))…' is not an environment variable name (letters, digits, _); "
+                            + "api_key_env names the variable that holds the key, never the key itself"))
         }
         if replicas < 0 { out.append(("replicas", "\(replicas) is negative; valid: 0 or more (0 means scaled to zero)")) }
         if maxConcurrency < 1 { out.append(("max_concurrency", "\(maxConcurrency) is not positive; valid: 1 or more requests per replica")) }
         if coldStartSeconds < 0 { out.append(("cold_start_seconds", "\(coldStartSeconds) is negative; valid: 0 or more seconds")) }
         if !(scaleUpPerMinute > 0) { out.append(("scale_up_per_minute", "\(scaleUpPerMinute) is not positive; valid: replicas added per minute, above 0")) }
         return out
+    }
+
+    /// Whether a URL holds a secret: user information before its host, or a key or token in its query.
+    static func carriesCredentials(_ url: String) -> Bool {
+        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" }
+        let query = afterScheme.drop { $0 != "?" }.lowercased()
+        return authority.contains("@") || ["key=", "token=", "secret=", "password="].contains { query.contains($0) }
+    }
+
+    /// A URL safe to print: user information and the query replaced by `***`.
+    public static func redacted(_ url: String) -> String {
+        guard carriesCredentials(url) else { return url }
+        let scheme = url.range(of: "://").map { String(url[..<$0.upperBound]) } ?? ""
+        var rest = url.dropFirst(scheme.count)
+        if let at = rest.prefix(while: { $0 != "/" && $0 != "?" }).lastIndex(of: "@") { rest = "***@" + rest[rest.index(after: at)...] }
+        if let question = rest.firstIndex(of: "?") { rest = rest[..<question] + "?***" }
+        return scheme + rest
+    }
+
+    private static func isEnvironmentName(_ name: String) -> Bool {
+        let letter = { (c: Character) in c.isASCII && (c.isLetter || c == "_") }
+        return name.first.map(letter) == true && name.allSatisfy { letter($0) || ($0.isASCII && $0.isNumber) }
     }
 
     private static func isHTTPURL(_ text: String) -> Bool {

@@ -87,7 +87,7 @@ struct PoolShow: ParsableCommand {
                 let spec = record.spec
                 return [spec.bundle.description, String(spec.replicas), String(spec.maxConcurrency), String(spec.capacity),
                         DurationText.format(spec.coldStartSeconds), String(spec.scaleUpPerMinute),
-                        spec.endpoints.joined(separator: " "), "\(record.updatedAt.prefix(19)) \(record.updatedBy)"]
+                        spec.endpoints.map(PoolSpec.redacted).joined(separator: " "), "\(record.updatedAt.prefix(19)) \(record.updatedBy)"]
             }))
     }
 }
@@ -96,6 +96,6 @@ struct PoolShow: ParsableCommand {
 enum PoolText {
     static func line(_ spec: PoolSpec) -> String {
         "pool \(spec.bundle): \(spec.replicas) replicas × \(spec.maxConcurrency) = \(spec.capacity) concurrent, "
-            + "cold start \(DurationText.format(spec.coldStartSeconds)), +\(spec.scaleUpPerMinute)/min, \(spec.endpoints.joined(separator: " "))"
+            + "cold start \(DurationText.format(spec.coldStartSeconds)), +\(spec.scaleUpPerMinute)/min, \(spec.endpoints.map(PoolSpec.redacted).joined(separator: " "))"
     }
 }

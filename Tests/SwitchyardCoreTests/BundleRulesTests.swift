@@ -131,6 +131,20 @@ import Testing
         #expect(fields == ["endpoints", "endpoints", "replicas", "max_concurrency", "cold_start_seconds", "scale_up_per_minute"])
     }
 
+    @Test func credentialsInAnEndpointOrAKeyInPlaceOfItsVariableAreRefusedWithoutBeingEchoed() {
+        let spec = PoolSpec(bundle: Fixtures.ref("app@1"), endpoints: ["https://svc:sk-live-123@models.internal/v1", "http://10.0.0.5:8000/v1?api_key=sk-live-456",
+                                                                    "http://10.0.0.6:8000/v1"],
+                            replicas: 2, maxConcurrency: 8, apiKeyEnv: "sk-live-789")
+        let problems = spec.problems()
+        #expect(problems.map(\.field) == ["endpoints", "endpoints", "api_key_env"])
+        let text = problems.map(\.message).joined(separator: "\n")
+        #expect(text.contains("'https://***@models.internal/v1' carries credentials") && text.contains("'http://10.0.0.5:8000/v1?***' carries credentials"))
+        #expect(text.contains("'sk-…' is not an environment variable name"))
+        #expect(!text.contains("sk-live"), "a refusal must not print the secret it refuses")
+        #expect(PoolSpec(bundle: Fixtures.ref("app@1"), endpoints: ["http://10.0.0.6:8000/v1"], replicas: 1, maxConcurrency: 1,
+                         apiKeyEnv: "MODEL_API_KEY_2").problems().isEmpty)
+    }
+
     @Test func capacityIsReplicasTimesConcurrency() {
         let spec = PoolSpec(bundle: Fixtures.ref("app@1"), endpoints: ["http://127.0.0.1:9000"], replicas: 4, maxConcurrency: 16)
         #expect(spec.problems().isEmpty)
