@@ -31,6 +31,8 @@ public struct ConsoleSnapshot: Hashable, Sendable {
     public var registry: [RegistryEntry]
     /// A drill's question to the on-call, while it waits for an answer.
     public var prompt: DrillPrompt?
+    /// Why the console does not steer (a broken journal), shown before anything else.
+    public var alarm: String?
 
     public init(mode: Mode, stateDirectory: String, generation: Int, now: Date, freeze: FreezeBanner? = nil,
                 breaker: Breaker = Breaker(open: false, consecutive: 0), cooldownEnds: Date? = nil, bundles: [BundleRow] = [],

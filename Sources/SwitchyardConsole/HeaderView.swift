@@ -18,7 +18,7 @@ enum HeaderView {
         buffer.put(clock, x: rect.x + rect.width - clock.count, y: rect.y, role: .header)
     }
 
-    /// A drill's question to the on-call first, with its timer; then breaker, cooldown and freeze, short and loud
+    /// A broken journal's alarm first, then a drill's question to the on-call with its timer; then breaker, cooldown and freeze, short and loud
     /// first so that a long freeze reason is what gets cut; the session and in-flight counts on the right only
     /// when they leave the banners room.
     private static func drawSituationRow(_ snapshot: ConsoleSnapshot, rect: CellBuffer.Rect, on buffer: inout CellBuffer, glyphs: GlyphSet) {
@@ -27,6 +27,7 @@ enum HeaderView {
         let open = long ? " BREAKER OPEN after \(breaker.consecutive) automatic rollbacks: breaker-reset re-arms "
             : " BREAKER OPEN (\(breaker.consecutive)) "
         var spans: [Span] = []
+        if let alarm = snapshot.alarm { spans += [Span(" \(alarm) ", .critical), Span(" ")] }
         if let prompt = snapshot.prompt {
             let waited = ConsoleFormat.duration(max(0, Int(snapshot.now.timeIntervalSince(prompt.askedAt))))
             spans += [Span(" DRILL \(waited)/\(ConsoleFormat.duration(prompt.withinSeconds)) (\(prompt.answer)): \(prompt.text) ", .critical), Span(" ")]

@@ -52,7 +52,10 @@ public enum ChainProblem: Hashable, Sendable {
 /// The outcome of walking the chain.
 public struct ChainReport: Hashable, Sendable {
     public var entriesChecked: Int
+    /// The first break nobody acknowledged: while there is one, Switchyard refuses to steer.
     public var problem: ChainProblem?
+    /// Breaks an operator acknowledged (`audit acknowledge`); the chain is checked on from each.
+    public var acknowledged: [ChainProblem] = []
     public var isIntact: Bool { problem == nil }
 }
 
@@ -61,32 +64,45 @@ public struct JournalChainVerifier: Sendable {
     private var expectedSeq = 1
     private var previousHash = JournalEntry.genesisHash
     private var knownHashes: [String: Int] = [:]
+    private let acknowledging: Set<Int>
     public private(set) var entriesChecked = 0
     public private(set) var problem: ChainProblem?
+    public private(set) var acknowledged: [ChainProblem] = []
 
-    public init() {}
+    /// A verifier that checks on past the breaks at the entries in `acknowledging` (their `ChainProblem.seq`).
+    public init(acknowledging: Set<Int> = []) {
+        self.acknowledging = acknowledging
+    }
 
-    /// Checks the next entry; after a problem is found the rest are ignored.
+    /// Checks the next entry; after an unacknowledged problem is found the rest are ignored.
     public mutating func check(_ entry: JournalEntry) {
         guard problem == nil else { return }
         entriesChecked += 1
-        if entry.seq > expectedSeq {
-            problem = .deleted(from: expectedSeq, through: entry.seq - 1)
+        guard let found = self.problem(at: entry) else {
+            anchor(on: entry)
             return
         }
+        if acknowledging.contains(found.seq) {
+            acknowledged.append(found)
+            anchor(on: entry)
+        } else {
+            problem = found
+        }
+    }
+
+    private func problem(at entry: JournalEntry) -> ChainProblem? {
+        if entry.seq > expectedSeq { return .deleted(from: expectedSeq, through: entry.seq - 1) }
         if entry.computedHash() != entry.hash {
-            problem = originalPosition(of: entry).map { .reordered(position: entry.seq, originalSeq: $0) }
-                ?? .edited(seq: entry.seq)
-            return
+            return originalPosition(of: entry).map { .reordered(position: entry.seq, originalSeq: $0) } ?? .edited(seq: entry.seq)
         }
         if entry.previousHash != previousHash {
-            if let earlier = knownHashes[entry.previousHash] {
-                problem = .deleted(from: earlier + 1, through: entry.seq - 1)
-            } else {
-                problem = .brokenLink(seq: entry.seq)
-            }
-            return
+            return knownHashes[entry.previousHash].map { .deleted(from: $0 + 1, through: entry.seq - 1) } ?? .brokenLink(seq: entry.seq)
         }
+        return nil
+    }
+
+    /// Takes `entry` as the chain's latest link.
+    private mutating func anchor(on entry: JournalEntry) {
         knownHashes[entry.hash] = entry.seq
         previousHash = entry.hash
         expectedSeq = entry.seq + 1
@@ -94,21 +110,24 @@ public struct JournalChainVerifier: Sendable {
 
     /// Compares the end of the chain with the recorded head and returns the report.
     public func finish(head: JournalHead?) -> ChainReport {
-        var found = problem
-        if found == nil, let head {
-            let lastSeq = expectedSeq - 1
-            if head.seq > lastSeq {
-                found = .truncated(lastSeq: lastSeq, headSeq: head.seq)
-            } else if head.seq == lastSeq, head.hash != previousHash, lastSeq > 0 {
-                found = .brokenLink(seq: lastSeq)
-            }
+        var report = ChainReport(entriesChecked: entriesChecked, problem: problem, acknowledged: acknowledged)
+        guard problem == nil, let head else { return report }
+        let lastSeq = expectedSeq - 1
+        var found: ChainProblem?
+        if head.seq > lastSeq {
+            found = .truncated(lastSeq: lastSeq, headSeq: head.seq)
+        } else if head.seq == lastSeq, head.hash != previousHash, lastSeq > 0 {
+            found = .brokenLink(seq: lastSeq)
         }
-        return ChainReport(entriesChecked: entriesChecked, problem: found)
+        if let found {
+            if acknowledging.contains(found.seq) { report.acknowledged.append(found) } else { report.problem = found }
+        }
+        return report
     }
 
     /// Verifies a whole journal held in memory.
-    public static func verify(_ entries: some Sequence<JournalEntry>, head: JournalHead?) -> ChainReport {
-        var verifier = JournalChainVerifier()
+    public static func verify(_ entries: some Sequence<JournalEntry>, head: JournalHead?, acknowledging: Set<Int> = []) -> ChainReport {
+        var verifier = JournalChainVerifier(acknowledging: acknowledging)
         for entry in entries { verifier.check(entry) }
         return verifier.finish(head: head)
     }

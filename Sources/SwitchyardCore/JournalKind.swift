@@ -8,6 +8,8 @@ public enum JournalKind {
     public static let routeSet = "route.set"
     public static let freezeDeclared = "freeze.declared"
     public static let freezeLifted = "freeze.lifted"
+    /// An operator acknowledged a break in the journal's chain, so that Switchyard steers again.
+    public static let auditAcknowledged = "audit.acknowledged"
 }
 
 extension JournalKind {

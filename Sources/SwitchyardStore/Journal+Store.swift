@@ -63,14 +63,43 @@ extension SwitchyardStore {
         }
     }
 
-    /// Walks the whole chain in stored order, a row at a time, and compares its end with the recorded head.
+    /// Walks the whole chain in stored order, a row at a time, and compares its end with the recorded head;
+    /// breaks an operator acknowledged are listed and checked past.
     public func verifyJournal() throws -> ChainReport {
-        try read { db in
-            var verifier = JournalChainVerifier()
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY seq")
-            while let row = try rows.next() { verifier.check(Self.entry(from: row)) }
-            return verifier.finish(head: try Self.head(in: db))
+        try read(Self.verifyJournal(in:))
+    }
+
+    static func verifyJournal(in db: Database) throws -> ChainReport {
+        var verifier = JournalChainVerifier(acknowledging: try acknowledgedBreaks(in: db))
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY seq")
+        while let row = try rows.next() { verifier.check(Self.entry(from: row)) }
+        return verifier.finish(head: try Self.head(in: db))
+    }
+
+    /// Records that an operator has seen the chain's first unacknowledged break, so that Switchyard steers again;
+    /// the break stays in the journal and `audit verify` goes on naming it. Refused when the chain is intact.
+    public func acknowledgeJournalBreak(actor: String, reason: String) throws -> (problem: ChainProblem, entry: JournalEntry) {
+        try write { db, time in
+            guard let problem = try Self.verifyJournal(in: db).problem else {
+                throw SwitchyardError.usage("nothing to acknowledge: the journal's chain is intact", hint: "switchyard audit verify")
+            }
+            let entry = try Self.append(JournalDraft(actor: actor, kind: JournalKind.auditAcknowledged, subject: "journal", reason: reason,
+                                                     payload: ["problem_seq": .int(problem.seq), "problem": .string(problem.message)]),
+                                        time: time, in: db)
+            return (problem, entry)
         }
+    }
+
+    /// How many breaks have been acknowledged: a cheap indexed count that changes when somebody acknowledges one.
+    public func acknowledgementCount() throws -> Int {
+        try read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM journal WHERE kind = ?"), arguments: [JournalKind.auditAcknowledged]) ?? 0
+        }
+    }
+
+    private static func acknowledgedBreaks(in db: Database) throws -> Set<Int> {
+        let payloads = try String.fetchAll(db.cachedStatement(sql: "SELECT payload FROM journal WHERE kind = ?"), arguments: [JournalKind.auditAcknowledged])
+        return Set(payloads.compactMap { (try? JSONValue(parsing: $0))?["problem_seq"]?.intValue })
     }
 
     /// The last entry written, or nil for an empty journal.

@@ -6,7 +6,28 @@ import SwitchyardStore
 /// `switchyard audit …`: checks of the journal's integrity.
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the journal and registry for tampering.", subcommands: [AuditVerify.self])
+        commandName: "audit", abstract: "Check the journal and registry for tampering.", subcommands: [AuditVerify.self, AuditAcknowledge.self])
+}
+
+/// `switchyard audit acknowledge`: an operator has seen a break in the chain; Switchyard steers again.
+struct AuditAcknowledge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "acknowledge",
+        abstract: "Acknowledge the journal's first unacknowledged break, so that serve and the console steer again.",
+        discussion: """
+            While the chain is broken, serve keeps routing but takes no automatic action and the console is read-only.
+            The break stays in the journal; `audit verify` goes on listing it, and checks the chain on from it.
+            """)
+
+    @OptionGroup var state: StateOptions
+    @OptionGroup var reason: ReasonOption
+
+    func run() throws {
+        let why = try reason.require()
+        let (problem, entry) = try state.openExisting().acknowledgeJournalBreak(actor: OperatorIdentity.current, reason: why)
+        print("acknowledged the break at entry \(problem.seq) (\(problem.message)) as entry #\(entry.seq) by \(entry.actor); "
+              + "Switchyard steers again (a running serve within a few seconds, a console when restarted)")
+    }
 }
 
 struct AuditVerify: ParsableCommand {
@@ -23,11 +44,13 @@ struct AuditVerify: ParsableCommand {
         var intact: Bool
         var problemSeq: Int?
         var problem: String?
+        var acknowledged: [String]
         var bundlesChecked: Int
         var registryProblems: [RegistryProblem]
 
         enum CodingKeys: String, CodingKey {
             case entries, intact, problem
+            case acknowledged = "acknowledged_breaks"
             case problemSeq = "problem_seq"
             case bundlesChecked = "bundles_checked"
             case registryProblems = "registry_problems"
@@ -40,19 +63,19 @@ struct AuditVerify: ParsableCommand {
         let registry = try store.verifyRegistry()
         let report = Report(
             entries: chain.entriesChecked, intact: chain.isIntact && registry.problems.isEmpty,
-            problemSeq: chain.problem?.seq, problem: chain.problem?.message,
+            problemSeq: chain.problem?.seq, problem: chain.problem?.message, acknowledged: chain.acknowledged.map(\.message),
             bundlesChecked: registry.checked, registryProblems: registry.problems)
         if output.json {
             try Terminal.printJSON(report)
             if !report.intact { throw ExitCode(1) }
             return
         }
-        var lines: [String] = []
+        var lines = chain.acknowledged.map { "journal: acknowledged break at entry \($0.seq): \($0.message); checked on from it" }
         if let problem = chain.problem {
             lines.append("journal: BROKEN at entry \(problem.seq): \(problem.message)")
         } else {
             let head = try store.journalHead()
-            lines.append("journal: \(chain.entriesChecked) entries, chain intact" + (head.map { ", head #\($0.seq) \(Digest.short($0.hash))" } ?? ""))
+            lines.append("journal: \(chain.entriesChecked) entries, chain intact" + (chain.acknowledged.isEmpty ? "" : " from each acknowledged break on") + (head.map { ", head #\($0.seq) \(Digest.short($0.hash))" } ?? ""))
         }
         if registry.problems.isEmpty {
             lines.append("registry: \(registry.checked) bundles, every digest matches")
@@ -64,7 +87,8 @@ struct AuditVerify: ParsableCommand {
         } else {
             throw SwitchyardError.failure(
                 lines.joined(separator: "\n"),
-                hint: "the store was changed outside Switchyard; restore it from a backup and keep this copy for the investigation")
+                hint: "the store was changed outside Switchyard: keep a copy for the investigation, then restore a backup, "
+                    + "or `switchyard audit acknowledge --reason …` to steer again on this journal")
         }
     }
 }

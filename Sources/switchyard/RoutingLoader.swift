@@ -64,16 +64,24 @@ struct RoutingWatcher: Service {
 /// Runs the Engine's control loop once a second inside `serve`, after saving the router's observations.
 struct ControlLoopService: Service {
     let loop: ControlLoop
+    let steering: SteeringGuard
     let observe: @Sendable () throws -> Void
     let announce: @Sendable (String) -> Void
     let logger = Logger(label: "switchyard.engine")
 
+    /// Observes every second; ticks the loop only while the journal's chain allows steering.
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var refused = steering.problem != nil
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 do {
                     try observe()
+                    if try steering.recheck() != nil { continue }
+                    if refused {
+                        refused = false
+                        announce("engine: the journal's break was acknowledged; automatic steering resumes")
+                    }
                     for line in try loop.tick() { announce("engine: \(line)") }
                 } catch {
                     logger.error("control loop tick failed: \(error)")
@@ -86,15 +94,22 @@ struct ControlLoopService: Service {
 /// The Engine as it runs beside a router: the routing watcher and the control loop, for `serve` and the
 /// console's embedded and demo modes.
 enum EngineServices {
+    /// The services, the generation installed, and the guard that stops steering while the journal is broken
+    /// (verified here, before anything runs).
     static func make(store: SwitchyardStore, router: SwitchyardRouter, policy: ControlPolicy, reload: Duration,
-                     announce: @escaping @Sendable (String) -> Void) throws -> (services: [any Service], generation: Int) {
+                     announce: @escaping @Sendable (String) -> Void) throws -> (services: [any Service], generation: Int, steering: SteeringGuard) {
+        let steering = try SteeringGuard(store: store)
+        if let problem = steering.problem {
+            announce("engine: \(SteeringGuard.banner(problem)); routing goes on as committed, no automatic action is taken")
+        }
         let loader = RoutingLoader(store: store)
         let initialHead = try store.journalHead()?.seq ?? 0
         let outcome = router.install(try loader.plan())
         let watcher = RoutingWatcher(loader: loader, router: router, interval: reload, initialHead: initialHead, announce: announce)
         let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
         let loop = ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry, capacity: capacity, policy: policy)
-        let engine = ControlLoopService(loop: loop, observe: { try store.recordObservations(router.observations(now: Date())) }, announce: announce)
-        return ([watcher, engine], outcome.generation)
+        let engine = ControlLoopService(loop: loop, steering: steering, observe: { try store.recordObservations(router.observations(now: Date())) },
+                                        announce: announce)
+        return ([watcher, engine], outcome.generation, steering)
     }
 }

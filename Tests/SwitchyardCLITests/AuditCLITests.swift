@@ -40,6 +40,38 @@ import Testing
         #expect(report["intact"] as? Bool == false)
     }
 
+    @Test func anAcknowledgedBreakIsListedAndTheChainIsCheckedOnFromIt() throws {
+        let cli = try seeded()
+        let intact = try cli.run("audit", "acknowledge", "--reason", "nothing happened")
+        #expect(intact.code == 2 && intact.stderr.contains("nothing to acknowledge: the journal's chain is intact"))
+        try cli.sql("DROP TRIGGER journal_no_update; UPDATE journal SET reason = 'routine' WHERE seq = 7")
+        let acknowledged = try cli.run("audit", "acknowledge", "--reason", "INC-42: restored nothing, evidence kept")
+        #expect(acknowledged.code == 0, "\(acknowledged.stderr)")
+        #expect(acknowledged.stdout.contains("acknowledged the break at entry 7 (entry 7 was edited: its content no longer matches its hash) as entry #10"))
+        let verified = try cli.run("audit", "verify")
+        #expect(verified.code == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("journal: acknowledged break at entry 7: entry 7 was edited"))
+        #expect(verified.stdout.contains("journal: 10 entries, chain intact from each acknowledged break on"))
+        let route = try cli.run("route", "set", "support-assistant@1.0.0=100%", "--reason", "after the incident")
+        #expect(route.code == 0, "\(route.stderr)")
+        try cli.sql("UPDATE journal SET reason = 'nobody saw this' WHERE seq = 11")
+        let later = try cli.run("audit", "verify")
+        #expect(later.code == 1)
+        #expect(later.stderr.contains("BROKEN at entry 11: entry 11 was edited"), "a later break is still caught: \(later.stderr)")
+    }
+
+    @Test func entriesDeletedFromTheEndCanBeAcknowledged() throws {
+        let cli = try seeded()
+        try cli.sql("DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq >= 8")
+        #expect(try cli.run("audit", "verify").code == 1)
+        let acknowledged = try cli.run("audit", "acknowledge", "--reason", "INC-43")
+        #expect(acknowledged.stdout.contains("acknowledged the break at entry 8 (entries 8–9 were deleted from the end of the journal) as entry #10"),
+                "\(acknowledged.stdout)\(acknowledged.stderr)")
+        let verified = try cli.run("audit", "verify")
+        #expect(verified.code == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("acknowledged break at entry 8: entries 8–9 were deleted"))
+    }
+
     @Test(arguments: [
         ("DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 5", "BROKEN at entry 5: entry 5 was deleted"),
         ("DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq >= 8", "entries 8–9 were deleted from the end of the journal"),

@@ -37,6 +37,17 @@ import Testing
         }
     }
 
+    @Test func aBrokenJournalsAlarmComesFirstOnTheSituationRowInTheCriticalRole() {
+        var snapshot = Fixtures.incident
+        snapshot.alarm = "JOURNAL BROKEN at entry 5: entry 5 was edited"
+        let frame = Fixtures.render(snapshot, ui: ConsoleUI(readonly: true), width: 120, height: 30)
+        let rows = frame.rendered()
+        #expect(rows[0].contains("READ-ONLY"))
+        #expect(rows[1].hasPrefix(" JOURNAL BROKEN at entry 5"), "\(rows[1])")
+        #expect(rows[1].contains("BREAKER OPEN"), "the breaker still shows after the alarm")
+        #expect(frame[2, 1].role == .critical)
+    }
+
     @Test func everySizeInBetweenKeepsEveryPanel() {
         for width in stride(from: 80, through: 220, by: 7) {
             for height in stride(from: 24, through: 70, by: 5) {

@@ -34,6 +34,7 @@ def start(args, pattern, timeout=20, binary=BINARY):
         seen.append(line)
         match = re.search(pattern, line)
         if match:
+            process.startup_output = "".join(seen)
             return process, match
     process.kill()
     raise RuntimeError(f"{args[0]} did not start: {''.join(seen)}")
@@ -66,9 +67,21 @@ class Fleet:
         if policy:
             (self.dir / "policy.yaml").write_text(policy)
             serve += ["--policy", str(self.dir / "policy.yaml")]
-        self.serve, match = start(serve, r"on (http://\S+) \(admin (http://\S+)\)")
+        self.serve_arguments = serve
+        self.start_serve()
+
+    def start_serve(self):
+        self.serve, match = start(self.serve_arguments, r"on (http://\S+) \(admin (http://\S+)\)")
         self.processes.append(self.serve)
         self.url, self.admin = match.group(1), match.group(2)
+
+    def restart_serve(self):
+        """Stops the router gracefully and starts it again on the same state (new ports); returns the old process."""
+        stopped = self.serve
+        stopped.send_signal(signal.SIGTERM)
+        stopped.wait(timeout=30)
+        self.start_serve()
+        return stopped
 
     def cli(self, *args, expect=0):
         result = subprocess.run([str(BINARY), *args, "--state", str(self.state)], capture_output=True, text=True)

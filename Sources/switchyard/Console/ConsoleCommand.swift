@@ -47,6 +47,7 @@ struct ConsoleCommand: LongRunningCommand {
         // The screen belongs to curses: the services log nowhere; the journal keeps every decision.
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let (store, services, mode, rehearsal) = try await prepare(policy: controlPolicy)
+        let alarm = try SteeringGuard(store: store).problem.map { SteeringGuard.banner($0) + ", then restart the console" }
         let group = BackgroundGroup(services: services)
         let reader = ConsoleSnapshotReader(store: store, mode: mode, policy: controlPolicy)
         let actions = ConsoleActions(store: store, clock: WallClock(),
@@ -54,7 +55,11 @@ struct ConsoleCommand: LongRunningCommand {
                                      policy: controlPolicy, actor: OperatorIdentity.current)
         let catalog = ThemeCatalog(directory: themes)
         let backend = ConsoleBackend(
-            snapshot: { (try? reader.snapshot(now: Date())) ?? ConsoleSnapshot(mode: mode, stateDirectory: store.directory, generation: 0, now: Date()) },
+            snapshot: {
+                var snapshot = (try? reader.snapshot(now: Date())) ?? ConsoleSnapshot(mode: mode, stateDirectory: store.directory, generation: 0, now: Date())
+                snapshot.alarm = alarm
+                return snapshot
+            },
             rollbackPlan: { try actions.rollbackPlan() },
             execute: { try actions.execute($0) },
             palette: { name in
@@ -62,7 +67,7 @@ struct ConsoleCommand: LongRunningCommand {
                 if let problem { throw SwitchyardError.failure(problem) }
                 return palette
             })
-        await runConsole(backend: backend, palette: palette, interval: interval,
+        await runConsole(backend: backend, palette: palette, readonly: readonly || alarm != nil, interval: interval,
                          notice: themeProblem ?? rehearsal.map { _ in "drill running: answer its prompts (top line) with the usual actions" })
         await group.stop()
         if let rehearsal {
@@ -75,7 +80,7 @@ struct ConsoleCommand: LongRunningCommand {
     }
 
     @MainActor
-    private func runConsole(backend: ConsoleBackend, palette: Theme, interval: Duration, notice: String?) async {
+    private func runConsole(backend: ConsoleBackend, palette: Theme, readonly: Bool, interval: Duration, notice: String?) async {
         await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, forceASCII: ascii, refreshInterval: interval, notice: notice).run()
     }
 
