@@ -10,6 +10,17 @@ import SwitchyardCore
 /// The data plane: reads the tenant and session, picks a bundle from the current generation, applies the
 /// whole bundle to the request, sends it to a healthy backend of the bundle's pool, and passes the answer
 /// back untouched while measuring it.
+/// A request's context on the data plane: Hummingbird's, plus the client's channel.
+struct ProxyContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
 struct ProxyResponder: HTTPResponder {
     let router: SwitchyardRouter
 
@@ -19,12 +30,14 @@ struct ProxyResponder: HTTPResponder {
     static let generationHeader = HTTPField.Name("x-switchyard-generation")!
     static let overheadHeader = HTTPField.Name("x-switchyard-overhead-us")!
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    func respond(to request: Request, context: ProxyContext) async throws -> Response {
         do {
             return try await proxy(request)
         } catch let error as OpenAIError {
             return error.response
         } catch is NIOTooManyBytesError {
+            // Stop reading: the server would otherwise drain the rest of the body, which may never end.
+            context.channel.close(mode: .input, promise: nil)
             return OpenAIError(status: .contentTooLarge, message: "the request body is larger than the limit of \(router.configuration.maxBodyBytes) bytes",
                                type: "invalid_request_error", code: "request_too_large").response
         }

@@ -21,6 +21,9 @@ public struct RouterConfiguration: Sendable {
     /// API key → tenant, for clients that do not send `x-switchyard-tenant`.
     public var tenantKeys: [String: String] = [:]
     public var refusalMarkers = RefusalDetector.defaultMarkers
+    /// A client connection with no request in progress (or a request head still arriving) is closed after this
+    /// long: a header flood, a slow client or an endless body cannot hold a connection forever.
+    public var idleTimeout: Duration = .seconds(60)
 
     public init() {}
 }
@@ -81,6 +84,7 @@ public final class SwitchyardRouter: Sendable {
         let ports = PortRendezvous(onBoth: onRunning)
         let data = Application(
             responder: ProxyResponder(router: self),
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: nil, reuseAddress: true),
             onServerRunning: { await ports.data($0.localAddress?.port ?? listen.port) },
             logger: Logger(label: "switchyard.data"))

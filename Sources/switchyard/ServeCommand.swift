@@ -20,6 +20,7 @@ struct ServeCommand: LongRunningCommand {
     @Option(name: .long, help: "YAML map of tenant → API keys, for clients that send no x-switchyard-tenant.") var tenantKeys: String?
     @Option(name: .long, help: "Largest request body accepted, in bytes.") var maxBody = 4 << 20
     @Option(name: .long, help: "How long shutdown waits for requests in flight, e.g. 30s.") var drainTimeout = "30s"
+    @Option(name: .long, help: "Close a client connection idle this long, or still sending its request head, e.g. 60s.") var idleTimeout = "60s"
     @Option(name: .long, help: "How often to check the store for a new routing generation, in milliseconds.") var reloadMs = 250
     @Option(name: .long, help: "Control policy file (YAML): SLO, trigger thresholds, guards, drain stages.") var policy: String?
 
@@ -32,6 +33,7 @@ struct ServeCommand: LongRunningCommand {
         let drain = try DurationText.seconds(drainTimeout, field: "--drain-timeout")
         var configuration = RouterConfiguration()
         configuration.maxBodyBytes = maxBody
+        configuration.idleTimeout = .seconds(try DurationText.seconds(idleTimeout, field: "--idle-timeout"))
         configuration.tenantKeys = try tenantKeys.map(TenantKeysManifest.load(path:)) ?? [:]
         let store = try state.openExisting()
         let router = SwitchyardRouter(configuration: configuration)

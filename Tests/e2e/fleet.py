@@ -43,7 +43,7 @@ def start(args, pattern, timeout=20, binary=BINARY):
 class Fleet:
     """Three bundles of support-assistant, each with one fake backend, behind one router."""
 
-    def __init__(self, max_concurrency=16, policy=None):
+    def __init__(self, max_concurrency=16, policy=None, serve_options=()):
         self.dir = Path(tempfile.mkdtemp(prefix="switchyard-e2e-"))
         self.state = self.dir / "state"
         self.processes = []
@@ -67,6 +67,7 @@ class Fleet:
         if policy:
             (self.dir / "policy.yaml").write_text(policy)
             serve += ["--policy", str(self.dir / "policy.yaml")]
+        serve += list(serve_options)
         self.serve_arguments = serve
         self.start_serve()
 
