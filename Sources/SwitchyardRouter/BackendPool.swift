@@ -9,6 +9,11 @@ final class Endpoint: Sendable {
     let healthy = ManagedAtomic<Bool>(false)
     /// Whether a health check has answered for it yet; until then it counts as unhealthy.
     let probed = ManagedAtomic<Bool>(false)
+    /// Health checks in a row that got no answer in time.
+    let missedProbes = ManagedAtomic<Int>(0)
+    /// A healthy backend is taken out after this many unanswered checks in a row: one slow answer on a busy
+    /// machine is not an outage. An answer that says unhealthy (or a refused connection) takes it out at once.
+    static let missedProbesToFail = 3
     /// Requests it may hold at once: its share of the pool's replicas × per-replica concurrency.
     let limit: ManagedAtomic<Int>
 
@@ -16,6 +21,21 @@ final class Endpoint: Sendable {
     init(url: String, limit: Int) {
         self.url = url
         self.limit = ManagedAtomic(limit)
+    }
+
+    /// Updates its health from one check.
+    func record(_ verdict: HealthProbe.Verdict) {
+        switch verdict {
+        case .healthy:
+            missedProbes.store(0, ordering: .relaxed)
+            healthy.store(true, ordering: .relaxed)
+        case .unhealthy:
+            missedProbes.store(0, ordering: .relaxed)
+            healthy.store(false, ordering: .relaxed)
+        case .noAnswer:
+            if missedProbes.wrappingIncrementThenLoad(ordering: .relaxed) >= Self.missedProbesToFail { healthy.store(false, ordering: .relaxed) }
+        }
+        probed.store(true, ordering: .relaxed)
     }
 
     /// Takes a slot unless the endpoint is at its limit.

@@ -25,8 +25,7 @@ struct HealthChecker: Service {
         await withTaskGroup(of: Void.self) { group in
             for endpoint in endpoints {
                 group.addTask {
-                    endpoint.healthy.store(await HealthProbe.isHealthy(endpoint.url, client: client, timeout: .seconds(2)), ordering: .relaxed)
-                    endpoint.probed.store(true, ordering: .relaxed)
+                    endpoint.record(await HealthProbe.probe(endpoint.url, client: client, timeout: .seconds(2)))
                 }
             }
         }

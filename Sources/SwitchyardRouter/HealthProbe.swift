@@ -14,8 +14,27 @@ public enum HealthProbe {
     }
 
     static func isHealthy(_ endpoint: String, client: HTTPClient, timeout: TimeAmount) async -> Bool {
-        guard let response = try? await client.execute(HTTPClientRequest(url: endpoint + "/health"), timeout: timeout) else { return false }
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        return response.status.code == 200
+        await probe(endpoint, client: client, timeout: timeout) == .healthy
+    }
+
+    /// What one `GET /health` said.
+    enum Verdict: Equatable {
+        case healthy
+        /// It answered, but not 200 (warming up, failing), or refused the connection.
+        case unhealthy
+        /// No answer within the timeout: the backend may be down, or this machine too busy to tell.
+        case noAnswer
+    }
+
+    static func probe(_ endpoint: String, client: HTTPClient, timeout: TimeAmount) async -> Verdict {
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: endpoint + "/health"), timeout: timeout)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return response.status.code == 200 ? .healthy : .unhealthy
+        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
+            return .noAnswer
+        } catch {
+            return .unhealthy
+        }
     }
 }

@@ -42,10 +42,15 @@ struct RoutingWatcher: Service {
         await cancelWhenGracefulShutdown { await watch() }
     }
 
+    /// Checks on a fixed beat (a reload's own work does not push the next check back), so a commit from another
+    /// process is in force within one interval plus one reload. The health checker keeps checking on its own;
+    /// a reload probes only endpoints never checked before.
     private func watch() async {
         var seen = initialHead
+        var beat = ContinuousClock.now
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            beat = max(beat.advanced(by: interval), ContinuousClock.now)
+            try? await Task.sleep(until: beat, clock: .continuous)
             guard let head = try? loader.store.journalHead()?.seq, head != seen else { continue }
             do {
                 let plan = try loader.plan()
@@ -53,7 +58,6 @@ struct RoutingWatcher: Service {
                 let outcome = router.install(plan)
                 seen = head
                 announce("generation \(outcome.generation) in force; in flight on removed bundles: \(outcome.affected), reissued: \(outcome.reissued)")
-                await router.checkHealthNow()
             } catch {
                 logger.error("could not load routing after journal entry \(head): \(error)")
             }

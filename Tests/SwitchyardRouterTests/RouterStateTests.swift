@@ -30,6 +30,27 @@ import Testing
         #expect { try pool.acquire() } throws: { ($0 as? PoolRefusal) == .noHealthyBackend }
     }
 
+    @Test func aHealthyBackendLeavesOnlyAfterThreeUnansweredChecksButAtOnceWhenItSaysSo() {
+        let endpoint = Endpoint(url: "http://a", limit: 4)
+        let healthy = { endpoint.healthy.load(ordering: .relaxed) }
+        endpoint.record(.noAnswer)
+        let probed = endpoint.probed.load(ordering: .relaxed)
+        #expect(!healthy() && probed, "never healthy: stays out")
+        endpoint.record(.healthy)
+        endpoint.record(.noAnswer)
+        endpoint.record(.noAnswer)
+        #expect(healthy(), "two slow checks on a busy machine are not an outage")
+        endpoint.record(.healthy)
+        endpoint.record(.noAnswer)
+        endpoint.record(.noAnswer)
+        #expect(healthy(), "an answer in between starts the count again")
+        endpoint.record(.noAnswer)
+        #expect(!healthy(), "the third unanswered check in a row takes it out")
+        endpoint.record(.healthy)
+        endpoint.record(.unhealthy)
+        #expect(!healthy(), "a backend that answers 'unhealthy' leaves at once")
+    }
+
     @Test func aBackendSharedByTwoBundlesIsOneEndpoint() {
         let directory = EndpointDirectory()
         let one = directory.pool(for: PoolSpec(bundle: try! BundleRef(parsing: "app@1"), endpoints: ["http://a/"], replicas: 1, maxConcurrency: 4))
