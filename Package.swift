@@ -108,6 +108,11 @@ let package = Package(
         .executableTarget(name: "replay-bench", dependencies: ["SwitchyardReplay", "SwitchyardDrill", "SwitchyardManifest"], path: "Tests/Benchmarks/ReplayBench"),
         // Benchmark-only: frame time of the console at 200×60 (make bench-console).
         .executableTarget(name: "console-bench", dependencies: ["SwitchyardConsole"], path: "Tests/Benchmarks/ConsoleBench"),
+        // Fuzzing: the input-handling surfaces as fuzz targets, libFuzzer's entry point (make fuzz) and the corpus replay.
+        .target(name: "SwitchyardFuzzTargets", dependencies: ["SwitchyardCore", "SwitchyardManifest"], path: "Tests/FuzzTargets"),
+        .executableTarget(name: "switchyard-fuzz", dependencies: ["SwitchyardFuzzTargets"], path: "Tests/Fuzz/switchyard-fuzz",
+                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+        .testTarget(name: "SwitchyardFuzzCorpusTests", dependencies: ["SwitchyardFuzzTargets"]),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport"),
         .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest", "SwitchyardTestSupport"]),

@@ -123,15 +123,20 @@ class Fleet:
         return openai.OpenAI(base_url=self.url + "/v1", api_key=api_key, max_retries=0, default_headers=headers)
 
     def stop(self):
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def stop_processes(processes, timeout=10):
+    """SIGTERM to every process still running, then waits for each; kills one that outlasts `timeout`."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def get_json(url):
