@@ -4,7 +4,7 @@ BIN := .build/debug/switchyard
 DEMO_STATE ?= .demo-state
 EXAMPLES := Docs/examples
 
-.PHONY: deps build test drills run demo-state bench bench-router bench-console bench-drills bench-replay clean
+.PHONY: deps build test drills crash-test run demo-state bench bench-router bench-console bench-drills bench-replay clean
 
 deps:
 	@bash .ci/install-deps
@@ -21,6 +21,11 @@ test: build
 RUN_DRILLS = $(BIN) drill run Docs/drills/*.yaml --report junit --report md --out .build/drill-reports
 drills: build
 	$(RUN_DRILLS)
+
+# Crash safety (Docs/reliability.md): SIGKILL `serve` at seeded random points in 100 trials, check the journal, the generation
+# in force, drains and response stamps after each restart, then SIGTERM with requests in flight. CRASH_ARGS="--seed S --trials 1".
+crash-test: build
+	python3 Tests/reliability/crash_test.py --bin $(BIN) $(CRASH_ARGS)
 
 # The console on an embedded demo fleet: example bundles, fake backends, traffic and a rollout in progress.
 run: build
@@ -63,5 +68,27 @@ bench-replay: deps
 
 bench: bench-router bench-console bench-drills bench-replay
 
+# Soak (Docs/reliability.md): 500 req/s through a release `serve` for 10 minutes with a routing flip every 100 ms;
+# checks 5xx, generation freshness and RSS growth. soak-short is the 30-second CI version. SOAK_ARGS="--rps 300 --keep".
+# A release build, because a debug `serve` cannot carry 500 req/s on two cores.
+.PHONY: soak soak-short
+soak: build
+	$(SWIFT) build -c release --product switchyard
+	python3 Tests/reliability/soak.py --bin .build/release/switchyard $(SOAK_ARGS)
+
+soak-short: build
+	$(SWIFT) build -c release --product switchyard
+	python3 Tests/reliability/soak.py --bin .build/release/switchyard --seconds 30 $(SOAK_ARGS)
+
 clean:
 	rm -rf .build $(DEMO_STATE)
+
+# Fuzzing (Docs/reliability.md): every parser and input surface under libFuzzer for FUZZ_SECONDS each, seeded from
+# Tests/Fuzz/Corpus; a crash lands in .build-fuzz/findings. A separate, instrumented release build; lld links it
+# (gold fails on it). `make test` replays the committed corpus (FuzzCorpusTests).
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: deps
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product switchyard-fuzz \
+		-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
