@@ -7,14 +7,17 @@ import SwitchyardRouter
 import SwitchyardStore
 
 /// Builds the router's routing plan from the store: the generation in force with every bundle it routes,
-/// their prompts and pools. Upstream API keys are read from the environment variables pools name.
+/// their prompts and pools, and an active drain's target even before it has traffic, so that its health is
+/// checked and a warm-first drain sees it warm (after a restart too). Upstream API keys are read from the
+/// environment variables pools name.
 struct RoutingLoader {
     let store: SwitchyardStore
 
     func plan() throws -> RoutingPlan {
         let table = try store.routing().table
         var bundles: [BundleRef: ResolvedBundle] = [:]
-        for ref in table.referencedBundles {
+        let drainTarget = try store.activeRollback().map(\.to)
+        for ref in table.referencedBundles.union(drainTarget.map { [$0] } ?? []) {
             let record = try store.requireBundle(ref)
             guard let pool = try store.pool(ref)?.spec else {
                 throw SwitchyardError.failure("\(ref) is routed but has no pool", hint: "switchyard pool set \(ref) … --reason …")
