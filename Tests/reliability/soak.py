@@ -54,10 +54,9 @@ sys.path.insert(0, str(HERE))
 
 from fleet import EXAMPLES, FAST, REVISIONS, start, stop_processes  # noqa: E402  (the e2e suite's process helpers)
 from soak_load import read_records  # noqa: E402
-from soak_report import Commit, SoakRun, analyse  # noqa: E402
+from soak_report import RELOAD_WORK_MS, Commit, SoakRun, analyse  # noqa: E402
 
 NAME = "support-assistant"
-RELOAD_WORK_MS = 50  # what the freshness check allows for a reload's own work, beyond its interval
 VERSIONS = ("1.0.0", "2.0.0")  # bundle A, bundle B: different weights and prompts, so a flip changes everything
 
 
