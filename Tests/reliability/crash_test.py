@@ -163,7 +163,7 @@ def main():
     parser.add_argument("--no-sigterm", action="store_true", help="skip the graceful-shutdown trial")
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first failing trial")
     parser.add_argument("--no-cold-target", action="store_true",
-                        help="never roll back onto a cold, unrouted bundle (such a drain cannot warm up under serve; Docs/reliability.md)")
+                        help="never roll back onto a cold, unrouted bundle (defect 1 in Docs/reliability.md, fixed in 49c5f6e)")
     parser.add_argument("--keep", action="store_true", help="keep every trial's directory (failing ones are always kept)")
     args = parser.parse_args()
     binary = Path(args.bin).resolve()
