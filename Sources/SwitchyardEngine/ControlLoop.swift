@@ -48,6 +48,10 @@ public struct ControlLoop: Sendable {
 
     /// The rollout's timed steps and due analyses; nothing moves while frozen or while the breaker is open.
     func tickRollout() throws -> [String] {
+        try store.decide("the rollout's step", tickRollout(basedOn:))
+    }
+
+    private func tickRollout(basedOn: Int) throws -> [String] {
         guard var rollout = try store.activeRollout() else { return [] }
         let now = clock.now()
         let freezes = try store.activeFreezes(at: now)
@@ -72,12 +76,16 @@ public struct ControlLoop: Sendable {
             reason = "pause elapsed"
         }
         try store.commitRollout(rollout, changes: changes, start: false, event: event, actor: result == nil ? "auto:engine" : "auto:analysis",
-                                reason: reason, readings: try result.map { try JSONValue(encoding: $0) })
+                                reason: reason, readings: try result.map { try JSONValue(encoding: $0) }, basedOn: basedOn)
         return ["\(rollout.canary): \(reason); \(rollout.statusText)"] + changes.map(\.detail)
     }
 
     /// Applies the drain's next stage once the target's warm capacity can carry it.
     func tickDrain() throws -> [String] {
+        try store.decide("the drain's stage", tickDrain(basedOn:))
+    }
+
+    private func tickDrain(basedOn: Int) throws -> [String] {
         guard var rollback = try store.activeRollback() else { return [] }
         let target = try capacity.drainTarget(for: rollback.to)
         let usable = Int(Double(target.capacity(after: 0)) * policy.drainMaximumUtilisation)
@@ -85,14 +93,16 @@ public struct ControlLoop: Sendable {
         guard let stage = rollback.advance(usableCapacity: usable, warmReplicas: target.warmReplicas, at: clock.now()) else {
             guard wasWarming, rollback.status != .warming else { return [] }
             try store.commitRollback(RollbackTransition(rollback: rollback, event: "warm", actor: "auto:engine",
-                                                        reason: "\(rollback.to) is warm: \(target.warmReplicas) replica(s) healthy", movedTraffic: false))
+                                                        reason: "\(rollback.to) is warm: \(target.warmReplicas) replica(s) healthy", movedTraffic: false,
+                                                        basedOn: basedOn))
             return ["\(rollback.to) is warm; draining"]
         }
         let reason = "capacity allows \(stage.remainingBasisPoints / 100)% on \(rollback.from): \(usable) usable ≥ \(stage.targetConcurrency) needed"
         let readings: JSONValue = ["warm_replicas": .int(target.warmReplicas), "usable_capacity": .int(usable),
                                    "needed": .int(stage.targetConcurrency)]
         try store.commitRollback(RollbackTransition(rollback: rollback, event: rollback.status == .completed ? "complete" : "stage",
-                                                    actor: "auto:engine", reason: reason, movedTraffic: true, readings: readings))
+                                                    actor: "auto:engine", reason: reason, movedTraffic: true, readings: readings,
+                                                    basedOn: basedOn))
         return ["rollback \(rollback.from) → \(rollback.to): \(reason)"]
     }
 }

@@ -48,6 +48,13 @@ public struct RollbackCommands: Sendable {
     @discardableResult
     public func start(_ request: RollbackRequest, actor: String, reason: String, readings: JSONValue? = nil, automation: AutomationState? = nil,
                       incidentFreeze: (scope: Freeze.Scope, seconds: Int)? = nil) throws -> (RollbackPreflight, Rollback) {
+        try store.decide("the rollback") { basedOn in
+            try start(request, actor: actor, reason: reason, readings: readings, automation: automation, incidentFreeze: incidentFreeze, basedOn: basedOn)
+        }
+    }
+
+    private func start(_ request: RollbackRequest, actor: String, reason: String, readings: JSONValue?, automation: AutomationState?,
+                       incidentFreeze: (scope: Freeze.Scope, seconds: Int)?, basedOn: Int) throws -> (RollbackPreflight, Rollback) {
         let preflight = try preflight(request)
         if let refusal = preflight.refusal(force: request.force, warmFirst: request.warmFirst) { throw refusal }
         let now = clock.now()
@@ -68,7 +75,8 @@ public struct RollbackCommands: Sendable {
         }
         try store.commitRollback(RollbackTransition(
             rollback: rollback, event: "start", actor: actor, reason: request.force ? "FORCED: \(reason)" : reason, movedTraffic: moved,
-            readings: .object(note), abortedRollout: aborted, automation: automation, incidentFreeze: incidentFreeze))
+            readings: .object(note), abortedRollout: aborted, automation: automation, incidentFreeze: incidentFreeze,
+            basedOn: basedOn))
         return (preflight, rollback)
     }
 
@@ -85,12 +93,15 @@ public struct RollbackCommands: Sendable {
     }
 
     private func transition(event: String, actor: String, reason: String, _ change: (inout Rollback) throws -> Void) throws -> Rollback {
-        guard var rollback = try store.activeRollback() else {
-            throw SwitchyardError.failure("no rollback is in progress", hint: "`switchyard rollback status` shows the last one")
+        try store.decide("rollback \(event)") { basedOn in
+            guard var rollback = try store.activeRollback() else {
+                throw SwitchyardError.failure("no rollback is in progress", hint: "`switchyard rollback status` shows the last one")
+            }
+            try change(&rollback)
+            try store.commitRollback(RollbackTransition(rollback: rollback, event: event, actor: actor, reason: reason, movedTraffic: false,
+                                                        basedOn: basedOn))
+            return rollback
         }
-        try change(&rollback)
-        try store.commitRollback(RollbackTransition(rollback: rollback, event: event, actor: actor, reason: reason, movedTraffic: false))
-        return rollback
     }
 
     /// The production bundle with the newest human sign-off: where a rollback goes by default.

@@ -16,6 +16,13 @@ public struct RolloutCommands: Sendable {
     /// Starts a rollout of `canary`; the baseline defaults to the bundle with the most weight in the default route.
     @discardableResult
     public func start(_ canary: BundleRef, plan: RolloutPlan, baseline: BundleRef?, actor: String, reason: String, overrideFreeze: Bool) throws -> Rollout {
+        try store.decide("the rollout") { basedOn in
+            try start(canary, plan: plan, baseline: baseline, actor: actor, reason: reason, overrideFreeze: overrideFreeze, basedOn: basedOn)
+        }
+    }
+
+    private func start(_ canary: BundleRef, plan: RolloutPlan, baseline: BundleRef?, actor: String, reason: String, overrideFreeze: Bool,
+                       basedOn: Int) throws -> Rollout {
         let now = clock.now()
         let overridden = try FreezeGuard.check(.startRollout(bundleName: canary.name), freezes: try store.activeFreezes(at: now), at: now,
                                                overrideReason: overrideFreeze ? reason : nil)
@@ -28,7 +35,7 @@ public struct RolloutCommands: Sendable {
         guard from != canary else { throw SwitchyardError.usage("the canary and the baseline are both \(canary)") }
         let (rollout, changes) = Rollout.start(plan: plan, canary: canary, baseline: from, at: now)
         try store.commitRollout(rollout, changes: changes, start: true, event: "start", actor: actor, reason: reason,
-                                overriddenFreeze: overridden)
+                                overriddenFreeze: overridden, basedOn: basedOn)
         return rollout
     }
 
@@ -63,13 +70,15 @@ public struct RolloutCommands: Sendable {
 
     private func transition(event: String, actor: String, reason: String,
                             _ body: (inout Rollout, Date) throws -> (changes: [RolloutChange], overridden: Freeze?)) throws -> Rollout {
-        guard var rollout = try store.activeRollout() else {
-            throw SwitchyardError.failure("no rollout is in progress", hint: "switchyard rollout start NAME@VERSION --plan FILE --reason …")
+        try store.decide("rollout \(event)") { basedOn in
+            guard var rollout = try store.activeRollout() else {
+                throw SwitchyardError.failure("no rollout is in progress", hint: "switchyard rollout start NAME@VERSION --plan FILE --reason …")
+            }
+            let (changes, overridden) = try body(&rollout, clock.now())
+            try store.commitRollout(rollout, changes: changes, start: false, event: event, actor: actor, reason: reason,
+                                    overriddenFreeze: overridden, basedOn: basedOn)
+            return rollout
         }
-        let (changes, overridden) = try body(&rollout, clock.now())
-        try store.commitRollout(rollout, changes: changes, start: false, event: event, actor: actor, reason: reason,
-                                overriddenFreeze: overridden)
-        return rollout
     }
 
     private func inferBaseline(excluding canary: BundleRef) throws -> BundleRef {

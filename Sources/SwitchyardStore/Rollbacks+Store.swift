@@ -19,9 +19,13 @@ public struct RollbackTransition: Sendable {
     public var automation: AutomationState?
     /// Freeze on incident: the scope and lifetime of the freeze an automatic rollback declares.
     public var incidentFreeze: (scope: Freeze.Scope, seconds: Int)?
+    /// The journal head the decision was computed from; the commit throws `StaleTransition` if it moved.
+    public var basedOn: Int?
 
     public init(rollback: Rollback, event: String, actor: String, reason: String, movedTraffic: Bool, readings: JSONValue? = nil,
-                abortedRollout: Rollout? = nil, automation: AutomationState? = nil, incidentFreeze: (scope: Freeze.Scope, seconds: Int)? = nil) {
+                abortedRollout: Rollout? = nil, automation: AutomationState? = nil, incidentFreeze: (scope: Freeze.Scope, seconds: Int)? = nil,
+                basedOn: Int? = nil) {
+        self.basedOn = basedOn
         self.rollback = rollback
         self.event = event
         self.actor = actor
@@ -41,10 +45,12 @@ extension SwitchyardStore {
     }
 
     /// Saves a rollback transition in one transaction: the drain's state, the routing generation of a stage,
-    /// a superseded rollout, the automation state, an incident freeze, and the journal entries.
+    /// a superseded rollout, the automation state, an incident freeze, and the journal entries. A transition
+    /// `basedOn` a journal head that has moved is refused with `StaleTransition`, and nothing is saved.
     @discardableResult
     public func commitRollback(_ transition: RollbackTransition) throws -> RoutingTable {
         try write { db, time in
+            try StaleTransition.check(transition.basedOn, in: db)
             let rollback = transition.rollback
             let existing = try Self.activeRollback(in: db)
             let starting = transition.event == "start"

@@ -16,11 +16,13 @@ extension SwitchyardStore {
     }
 
     /// Saves a rollout transition in one transaction: its state, the routing generation its changes imply, and
-    /// its journal entry. `start` refuses while another rollout is active.
+    /// its journal entry. `start` refuses while another rollout is active. A transition `basedOn` a journal head
+    /// that has moved is refused with `StaleTransition`, and nothing is saved.
     @discardableResult
     public func commitRollout(_ rollout: Rollout, changes: [RolloutChange], start: Bool, event: String, actor: String, reason: String,
-                              readings: JSONValue? = nil, overriddenFreeze: Freeze? = nil) throws -> RoutingTable {
+                              readings: JSONValue? = nil, overriddenFreeze: Freeze? = nil, basedOn: Int? = nil) throws -> RoutingTable {
         try write { db, time in
+            try StaleTransition.check(basedOn, in: db)
             let existing = try Self.activeRollout(in: db)
             if start, let existing {
                 throw SwitchyardError.refused("a rollout of \(existing.canary) is already \(existing.statusText)",

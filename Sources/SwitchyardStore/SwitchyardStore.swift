@@ -70,6 +70,8 @@ public final class SwitchyardStore: Sendable {
             }
         } catch let error as SwitchyardError {
             throw error
+        } catch let error as StaleTransition {
+            throw error
         } catch {
             throw SwitchyardError.failure("the change was not saved: \(Self.reason(error))", hint: "nothing was changed")
         }

@@ -57,6 +57,28 @@ import Testing
         #expect(rollback.advance(usableCapacity: 100, warmReplicas: 1, at: start) != nil)
     }
 
+    @Test func aDrainHeldWhileWarmingWaitsForAWarmTargetAfterContinue() throws {
+        let route = TenantRoute(weights: [WeightedBundle(bundle: bad, basisPoints: fullWeight)])
+        // No load seen on the bad bundle yet: every stage needs 0 concurrency.
+        var rollback = Rollback(from: bad, to: good, originalRoutes: ["*": route], mode: .staged, plan: plan(needs: [0, 0, 0, 0]),
+                                forced: false, warmFirst: true, at: start)
+        try rollback.hold(reason: "checking the target")
+        try rollback.resume()
+        #expect(rollback.status == .warming)
+        #expect(rollback.advance(usableCapacity: 0, warmReplicas: 0, at: start) == nil, "continue does not skip the warm-up")
+        #expect(rollback.advance(usableCapacity: 0, warmReplicas: 1, at: start)?.remainingBasisPoints == 7500)
+    }
+
+    @Test func noStageLandsOnATargetWithoutAWarmReplicaUnlessForced() {
+        let route = TenantRoute(weights: [WeightedBundle(bundle: bad, basisPoints: fullWeight)])
+        var rollback = Rollback(from: bad, to: good, originalRoutes: ["*": route], mode: .staged, plan: plan(needs: [0, 0, 0, 0]),
+                                forced: false, warmFirst: false, at: start)
+        #expect(rollback.advance(usableCapacity: 0, warmReplicas: 0, at: start) == nil)
+        var forced = Rollback(from: bad, to: good, originalRoutes: ["*": route], mode: .staged, plan: plan(needs: [0, 0, 0, 0]),
+                              forced: true, warmFirst: false, at: start)
+        #expect(forced.advance(usableCapacity: 0, warmReplicas: 0, at: start) != nil)
+    }
+
     static func counters(_ requests: Int, failed: Int) -> TelemetryCounters {
         var counters = TelemetryCounters()
         counters.requests = requests

@@ -66,15 +66,16 @@ public struct Rollback: Hashable, Sendable, Codable {
     /// The next stage to apply, nil when every stage is applied.
     public var nextStage: DrainStage? { stagesApplied < plan.stages.count ? plan.stages[stagesApplied] : nil }
 
-    /// Applies the next stage if the target's usable capacity (warm capacity × utilisation) can carry it, or
-    /// when forced. Returns the stage applied, nil when nothing moved.
+    /// Applies the next stage if the target has a warm replica and its usable capacity (warm capacity ×
+    /// utilisation) can carry the stage, or when forced. Returns the stage applied, nil when nothing moved.
     public mutating func advance(usableCapacity: Int, warmReplicas: Int, at now: Date) -> DrainStage? {
         if status == .warming {
             guard warmReplicas > 0 || forced else { return nil }
             status = .draining
         }
         guard status == .draining, let stage = nextStage else { return nil }
-        guard forced || usableCapacity >= stage.targetConcurrency else { return nil }
+        // A stage needing no capacity (no load seen on the bad bundle yet) still never lands on a cold target.
+        guard forced || (warmReplicas > 0 && usableCapacity >= stage.targetConcurrency) else { return nil }
         stagesApplied += 1
         stageStartedAt = now
         if nextStage == nil { status = .completed }
@@ -87,10 +88,11 @@ public struct Rollback: Hashable, Sendable, Codable {
         status = .held(reason: reason)
     }
 
-    /// `rollback continue`: resumes a held drain.
+    /// `rollback continue`: resumes a held drain. One held before its first stage waits for a warm target again,
+    /// since it may have been held while warming.
     public mutating func resume() throws {
         guard case .held = status else { throw SwitchyardError.refused("the drain from \(from) is \(statusText), not held") }
-        status = .draining
+        status = stagesApplied == 0 && !forced ? .warming : .draining
     }
 
     public var statusText: String {
