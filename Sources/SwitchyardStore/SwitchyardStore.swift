@@ -9,6 +9,8 @@ public final class SwitchyardStore: Sendable {
     public static let fileName = "switchyard.sqlite"
 
     public let directory: String
+    /// The SQLite file itself, for messages.
+    let databaseFile: String
     let database: DatabasePool
     let clock: any Clock
 
@@ -44,6 +46,7 @@ public final class SwitchyardStore: Sendable {
 
     private init(path: String, directory: String, clock: any Clock) throws {
         self.directory = directory
+        databaseFile = path
         self.clock = clock
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -52,7 +55,7 @@ public final class SwitchyardStore: Sendable {
             database = try DatabasePool(path: path, configuration: configuration)
             try Migrations.migrator.migrate(database)
         } catch {
-            throw SwitchyardError.failure("cannot open '\(path)': \(Self.reason(error))")
+            throw StorageFault.describe(error, action: .open, directory: directory, file: path)
         }
     }
 
@@ -73,7 +76,7 @@ public final class SwitchyardStore: Sendable {
         } catch let error as StaleTransition {
             throw error
         } catch {
-            throw SwitchyardError.failure("the change was not saved: \(Self.reason(error))", hint: "nothing was changed")
+            throw StorageFault.describe(error, action: .write, directory: directory, file: databaseFile)
         }
     }
 
@@ -83,7 +86,7 @@ public final class SwitchyardStore: Sendable {
         } catch let error as SwitchyardError {
             throw error
         } catch {
-            throw SwitchyardError.failure("cannot read the store: \(Self.reason(error))")
+            throw StorageFault.describe(error, action: .read, directory: directory, file: databaseFile)
         }
     }
 

@@ -80,6 +80,7 @@ struct ControlLoopService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var refused = steering.problem != nil
+            var failedTicks = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 do {
@@ -90,8 +91,16 @@ struct ControlLoopService: Service {
                         announce("engine: the journal's break was acknowledged; automatic steering resumes")
                     }
                     for line in try loop.tick() { announce("engine: \(line)") }
+                    if failedTicks > 0 {
+                        announce("engine: the control loop runs again after \(failedTicks) failed tick(s); automatic steering resumes")
+                        failedTicks = 0
+                    }
                 } catch {
-                    logger.error("control loop tick failed: \(error)")
+                    // A full disk fails every tick: say so once, not once a second.
+                    if failedTicks == 0 {
+                        logger.error("control loop tick failed: \(error); routing goes on as committed, no automatic action until the state is writable (repeats not logged)")
+                    }
+                    failedTicks += 1
                 }
             }
         }

@@ -43,8 +43,8 @@ def start(args, pattern, timeout=20, binary=BINARY):
 class Fleet:
     """Three bundles of support-assistant, each with one fake backend, behind one router."""
 
-    def __init__(self, max_concurrency=16, policy=None, serve_options=()):
-        self.dir = Path(tempfile.mkdtemp(prefix="switchyard-e2e-"))
+    def __init__(self, max_concurrency=16, policy=None, serve_options=(), directory=None):
+        self.dir = Path(tempfile.mkdtemp(prefix="switchyard-e2e-", dir=directory))
         self.state = self.dir / "state"
         self.processes = []
         self.backends = {}
@@ -83,6 +83,13 @@ class Fleet:
         stopped.wait(timeout=30)
         self.start_serve()
         return stopped
+
+    def stop_serve(self):
+        """Stops the router gracefully; returns everything it printed after its start line."""
+        self.serve.send_signal(signal.SIGTERM)
+        output = self.serve.stdout.read()
+        self.serve.wait(timeout=30)
+        return output
 
     def cli(self, *args, expect=0):
         result = subprocess.run([str(BINARY), *args, "--state", str(self.state)], capture_output=True, text=True)
