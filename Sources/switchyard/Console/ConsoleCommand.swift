@@ -46,8 +46,9 @@ struct ConsoleCommand: LongRunningCommand {
         let (palette, themeProblem) = ThemeCatalog(directory: themes).palette(named: theme)
         // The screen belongs to curses: the services log nowhere; the journal keeps every decision.
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-        let (store, services, mode, rehearsal) = try await prepare(policy: controlPolicy)
-        let alarm = try SteeringGuard(store: store).problem.map { SteeringGuard.banner($0) + ", then restart the console" }
+        let (store, services, mode, rehearsal, steering) = try await prepare(policy: controlPolicy)
+        // An embedded Engine verified the chain already; a long journal is not walked twice.
+        let alarm = try (steering ?? SteeringGuard(store: store)).problem.map { SteeringGuard.banner($0) + ", then restart the console" }
         let group = BackgroundGroup(services: services)
         let reader = ConsoleSnapshotReader(store: store, mode: mode, policy: controlPolicy)
         let actions = ConsoleActions(store: store, clock: WallClock(),
@@ -84,13 +85,15 @@ struct ConsoleCommand: LongRunningCommand {
         await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, forceASCII: ascii, refreshInterval: interval, notice: notice).run()
     }
 
-    /// The store, the services to run beside the console, the mode they make, and the drill being played if any.
-    private func prepare(policy: ControlPolicy) async throws -> (SwitchyardStore, [any Service], ConsoleSnapshot.Mode, RealtimeDrill?) {
+    /// The store, the services to run beside the console, the mode they make, the drill being played if any, and
+    /// the embedded Engine's steering guard if there is one.
+    private func prepare(policy: ControlPolicy) async throws
+        -> (SwitchyardStore, [any Service], ConsoleSnapshot.Mode, RealtimeDrill?, SteeringGuard?) {
         if let drill {
             let script = try DrillManifest.load(path: drill)
             let directory = state.state ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-drill-\(getpid())").path
             let rehearsal = try await RealtimeDrill.prepare(script, directory: directory, attended: true)
-            return (rehearsal.store, rehearsal.services, .drill, rehearsal)
+            return (rehearsal.store, rehearsal.services, .drill, rehearsal, nil)
         }
         if demo {
             let directory = state.state ?? FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-demo-\(getpid())").path
@@ -99,17 +102,17 @@ struct ConsoleCommand: LongRunningCommand {
                                             hint: "leave out --state, or point it at an empty directory")
             }
             let fleet = try await DemoFleet.start(directory: directory, examples: examples, announce: { _ in })
-            return (fleet.store, fleet.services, .demo, nil)
+            return (fleet.store, fleet.services, .demo, nil, nil)
         }
         let store = try state.openExisting()
         let fresh = try store.observations().values.contains { Date().timeIntervalSince($0.time) < 5 }
-        if fresh && !embedded { return (store, [], .attached, nil) }
+        if fresh && !embedded { return (store, [], .attached, nil, nil) }
         let router = SwitchyardRouter()
         let engine = try EngineServices.make(store: store, router: router, policy: policy, reload: .milliseconds(250), announce: { _ in })
         let data = try ListenAddress(parsing: listen, option: "--listen")
         let adminAddress = try ListenAddress(parsing: admin, option: "--admin")
         return (store, engine.services + router.services(listen: (data.host, data.port), admin: (adminAddress.host, adminAddress.port)) { _, _ in },
-                .embedded, nil)
+                .embedded, nil, engine.steering)
     }
 
     private func refreshInterval() throws -> Duration {
