@@ -170,7 +170,8 @@ def drain_resumes(fleet, rollback, head_seq, target_capacity, move_within=15.0, 
     stages = len(rollback["plan"]["stages"])
     state = status_key(rollback)
     pending = rollback["plan"]["stages"][stage] if stage < stages else None
-    can_move = pending is not None and target_capacity >= pending["target_concurrency"]
+    # No stage lands on a target without a replica, even one that needs no concurrency (nothing observed yet).
+    can_move = pending is not None and target_capacity > 0 and target_capacity >= pending["target_concurrency"]
     wait = move_within if can_move and state != "held" else hold_for
     deadline = time.time() + wait
     while True:
