@@ -19,8 +19,10 @@ public struct BundleObservation: Hashable, Sendable, Codable {
     public var requestsPerSecondSeries: [Double]
     public var inFlight: Int
     public var pinnedSessions: Int
-    /// The endpoint URLs that passed their last health check.
+    /// The endpoint URLs that passed their last health check and serve the pinned model.
     public var healthyEndpoints: [String]
+    /// Healthy endpoints whose `/v1/models` lists other weights than the pinned ones: URL → what they serve.
+    public var wrongModel: [String: String]?
     public var endpoints: Int
     /// False when only health was probed and no router measured the traffic.
     public var observed: Bool
@@ -39,11 +41,12 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         case inFlight = "in_flight"
         case pinnedSessions = "pinned_sessions"
         case healthyEndpoints = "healthy_endpoints"
+        case wrongModel = "wrong_model"
     }
 
     public init(bundle: BundleRef, time: Date, lastMinute counters: TelemetryCounters, perSecond: [TelemetryCounters],
                 latency: LatencySummary, timeToFirstToken: LatencySummary, inFlight: Int, pinnedSessions: Int = 0, healthyEndpoints: [String],
-                endpoints: Int, observed: Bool = true) {
+                endpoints: Int, observed: Bool = true, wrongModel: [String: String]? = nil) {
         self.bundle = bundle
         self.time = time
         requestsPerSecond = Double(counters.requests) / 60
@@ -61,5 +64,6 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         self.healthyEndpoints = healthyEndpoints
         self.endpoints = endpoints
         self.observed = observed
+        self.wrongModel = wrongModel
     }
 }

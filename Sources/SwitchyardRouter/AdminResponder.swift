@@ -26,8 +26,11 @@ struct AdminResponder: HTTPResponder {
     private func status() -> JSONValue {
         let snapshot = router.snapshot
         let endpoints = router.directory.all.sorted { $0.url < $1.url }.map { endpoint -> JSONValue in
-            ["url": .string(endpoint.url), "healthy": .bool(endpoint.healthy.load(ordering: .relaxed)),
-             "outstanding": .int(endpoint.outstanding.load(ordering: .relaxed)), "limit": .int(endpoint.limit.load(ordering: .relaxed))]
+            // What its /v1/models listed: model id → revision (null when it reports none).
+            let models = endpoint.served.withLock { $0?.revisions.mapValues { $0.map(JSONValue.string) ?? .null } }
+            return ["url": .string(endpoint.url), "healthy": .bool(endpoint.healthy.load(ordering: .relaxed)),
+                    "outstanding": .int(endpoint.outstanding.load(ordering: .relaxed)), "limit": .int(endpoint.limit.load(ordering: .relaxed)),
+                    "models": models.map(JSONValue.object) ?? .null]
         }
         let inFlight = router.inFlightByBundle().map { ($0.key.description, JSONValue.int($0.value)) }
         let pinned = router.pinnedSessionsByBundle().map { ($0.key.description, JSONValue.int($0.value)) }

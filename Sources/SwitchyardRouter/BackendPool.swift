@@ -16,6 +16,8 @@ final class Endpoint: Sendable {
     static let missedProbesToFail = 3
     /// Requests it may hold at once: its share of the pool's replicas × per-replica concurrency.
     let limit: ManagedAtomic<Int>
+    /// What its `/v1/models` listed at the last healthy check; nil until read, or when it lists nothing readable.
+    let served = Mutex<ServedModels?>(nil)
 
     /// `url` is already normalised, without a trailing slash.
     init(url: String, limit: Int) {
@@ -50,6 +52,12 @@ final class Endpoint: Sendable {
     }
 
     func release() { outstanding.wrappingDecrement(ordering: .acquiringAndReleasing) }
+
+    /// Why it does not serve `model`, nil when it does (or cannot tell: no model list read).
+    func mismatch(with model: ModelReference?) -> String? {
+        guard let model else { return nil }
+        return served.withLock { $0?.mismatch(with: model) }
+    }
 }
 
 /// Why no backend could take a request.
@@ -60,12 +68,18 @@ enum PoolRefusal: Error {
     case noHealthyBackend
 }
 
-/// The backends of one bundle; picks the healthy one with the fewest outstanding requests.
+/// The backends of one bundle; picks the warm one (healthy, serving the pinned model) with the fewest
+/// outstanding requests.
 struct BackendPool: Sendable {
     let endpoints: [Endpoint]
+    /// The model the bundle pins; a backend listing other weights is not warm for it.
+    let model: ModelReference?
+
+    /// Healthy backends that serve the pinned model.
+    var warm: [Endpoint] { endpoints.filter { $0.healthy.load(ordering: .relaxed) && $0.mismatch(with: model) == nil } }
 
     func acquire() throws(PoolRefusal) -> Endpoint {
-        let healthy = endpoints.filter { $0.healthy.load(ordering: .relaxed) }
+        let healthy = warm
         guard !healthy.isEmpty else { throw .noHealthyBackend }
         for endpoint in healthy.sorted(by: { $0.outstanding.load(ordering: .relaxed) < $1.outstanding.load(ordering: .relaxed) })
         where endpoint.tryAcquire() {
@@ -83,8 +97,8 @@ struct BackendPool: Sendable {
 final class EndpointDirectory: Sendable {
     private let endpoints = Mutex<[String: Endpoint]>([:])
 
-    /// The pool for `spec`, reusing known endpoints and updating their limits.
-    func pool(for spec: PoolSpec) -> BackendPool {
+    /// The pool for `spec` serving `model`, reusing known endpoints and updating their limits.
+    func pool(for spec: PoolSpec, model: ModelReference?) -> BackendPool {
         let perEndpoint = spec.endpoints.isEmpty ? 0 : (spec.capacity + spec.endpoints.count - 1) / spec.endpoints.count
         return endpoints.withLock { known in
             BackendPool(endpoints: spec.endpoints.map { url in
@@ -96,7 +110,7 @@ final class EndpointDirectory: Sendable {
                 let created = Endpoint(url: key, limit: perEndpoint)
                 known[key] = created
                 return created
-            })
+            }, model: model)
         }
     }
 

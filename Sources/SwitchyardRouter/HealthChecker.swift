@@ -3,7 +3,8 @@ import Foundation
 import NIOCore
 import ServiceLifecycle
 
-/// Checks every known backend's `/health` on an interval; only healthy, warm backends receive traffic.
+/// Checks every known backend's `/health` on an interval, and reads the models a healthy one lists; only
+/// healthy backends serving a bundle's pinned model receive its traffic.
 struct HealthChecker: Service {
     let directory: EndpointDirectory
     let client: HTTPClient
@@ -25,7 +26,11 @@ struct HealthChecker: Service {
         await withTaskGroup(of: Void.self) { group in
             for endpoint in endpoints {
                 group.addTask {
-                    endpoint.record(await HealthProbe.probe(endpoint.url, client: client, timeout: .seconds(2)))
+                    let verdict = await HealthProbe.probe(endpoint.url, client: client, timeout: .seconds(2))
+                    endpoint.record(verdict)
+                    if verdict == .healthy, let listed = await HealthProbe.models(endpoint.url, client: client, timeout: .seconds(2)) {
+                        endpoint.served.withLock { $0 = listed }
+                    }
                 }
             }
         }

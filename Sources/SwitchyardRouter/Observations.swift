@@ -25,11 +25,18 @@ extension SwitchyardRouter {
                 bundle: ref, time: now, lastMinute: perSecond.reduce(TelemetryCounters(), +), perSecond: perSecond,
                 latency: LatencySummary(samples: telemetry.latencySamples(bundle: ref, lastSeconds: 60, now: now, ttft: false)),
                 timeToFirstToken: LatencySummary(samples: telemetry.latencySamples(bundle: ref, lastSeconds: 60, now: now, ttft: true)),
-                inFlight: inFlight[ref] ?? 0, pinnedSessions: pinned[ref] ?? 0, healthyEndpoints: pool.healthyURLs, endpoints: pool.endpoints.count)
+                inFlight: inFlight[ref] ?? 0, pinnedSessions: pinned[ref] ?? 0, healthyEndpoints: pool.warm.map(\.url), endpoints: pool.endpoints.count,
+                wrongModel: pool.wrongModel)
         }
     }
 }
 
 extension BackendPool {
-    var healthyURLs: [String] { endpoints.filter { $0.healthy.load(ordering: .relaxed) }.map(\.url) }
+    /// Healthy backends that list other weights than the pinned ones: URL → what they serve instead.
+    var wrongModel: [String: String]? {
+        let found = endpoints.filter { $0.healthy.load(ordering: .relaxed) }.reduce(into: [String: String]()) { found, endpoint in
+            found[endpoint.url] = endpoint.mismatch(with: model)
+        }
+        return found.isEmpty ? nil : found
+    }
 }

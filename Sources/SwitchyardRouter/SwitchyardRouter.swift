@@ -59,7 +59,7 @@ public final class SwitchyardRouter: Sendable {
     public func install(_ plan: RoutingPlan) -> FlipOutcome {
         let bundles = plan.bundles.mapValues { resolved in
             ServedBundle(resolved: resolved, applier: BundleApplier(bundle: resolved.bundle, systemPromptText: resolved.systemPromptText),
-                         pool: directory.pool(for: resolved.pool))
+                         pool: directory.pool(for: resolved.pool, model: resolved.bundle.model))
         }
         current.store(RoutingSnapshot(table: plan.table, bundles: bundles), ordering: .releasing)
         return inFlight.flip(to: plan.table, policy: plan.table.inFlightPolicy ?? .finish)
@@ -68,7 +68,7 @@ public final class SwitchyardRouter: Sendable {
     /// Probes the backends of `plan` that no health check has answered for yet (a pool new to the router), so
     /// that the flip to it finds them healthy instead of answering 503 until the next round of checks.
     public func prepare(_ plan: RoutingPlan) async {
-        let unprobed = plan.bundles.values.flatMap { directory.pool(for: $0.pool).endpoints }.filter { !$0.probed.load(ordering: .relaxed) }
+        let unprobed = plan.bundles.values.flatMap { directory.pool(for: $0.pool, model: $0.bundle.model).endpoints }.filter { !$0.probed.load(ordering: .relaxed) }
         if !unprobed.isEmpty { await healthChecker.check(unprobed) }
     }
 
@@ -94,6 +94,17 @@ public final class SwitchyardRouter: Sendable {
             onServerRunning: { await ports.admin($0.localAddress?.port ?? admin.port) },
             logger: Logger(label: "switchyard.admin"))
         return [ClientService(client: client), healthChecker, adminApp, data]
+    }
+
+    /// Runs `setUp` (loading what the router needs before its services start); when it throws, shuts the
+    /// upstream client down before passing the error on, since a client dropped while running traps.
+    public func settingUp<T>(_ setUp: () async throws -> T) async throws -> T {
+        do {
+            return try await setUp()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 
     /// Requests in flight now, by bundle.

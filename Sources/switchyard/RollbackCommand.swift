@@ -30,7 +30,7 @@ struct RollbackContext: ParsableArguments {
             // Endpoints the router has not vouched for (no router running, or a pool changed since) are probed now.
             let unknown = pool.spec.endpoints.filter { !known.contains($0) }
             guard !unknown.isEmpty else { continue }
-            let probed = await HealthProbe.healthy(unknown)
+            let probed = await HealthProbe.healthy(unknown, serving: try store.requireBundle(pool.spec.bundle).bundle.model)
             if seen[pool.spec.bundle] == nil {
                 seen[pool.spec.bundle] = BundleObservation(bundle: pool.spec.bundle, time: now, lastMinute: TelemetryCounters(), perSecond: [],
                                                            latency: .empty, timeToFirstToken: .empty, inFlight: 0, healthyEndpoints: probed,

@@ -124,8 +124,12 @@ enum EngineServices {
         let watcher = RoutingWatcher(loader: loader, router: router, interval: reload, initialHead: initialHead, announce: announce)
         let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
         let loop = ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry, capacity: capacity, policy: policy)
-        let engine = ControlLoopService(loop: loop, steering: steering, observe: { try store.recordObservations(router.observations(now: Date())) },
-                                        announce: announce)
+        let wrongModel = WrongModelJournal(store: store)
+        let engine = ControlLoopService(loop: loop, steering: steering, observe: {
+            let observations = router.observations(now: Date())
+            try store.recordObservations(observations)
+            try wrongModel.record(observations)
+        }, announce: announce)
         return ([watcher, engine], outcome.generation, steering)
     }
 }

@@ -1,13 +1,16 @@
 import Foundation
+import NIOCore
 import SwitchyardCore
 import Testing
 @testable import SwitchyardRouter
 
 @Suite struct BackendPoolTests {
+    static let model = ModelReference(provider: "vllm", id: "acme/app-8b", revision: "a1b2c3d")
+
     func pool(_ urls: [String], replicas: Int = 2, concurrency: Int = 1) -> (BackendPool, EndpointDirectory) {
         let directory = EndpointDirectory()
         let spec = PoolSpec(bundle: try! BundleRef(parsing: "app@1"), endpoints: urls, replicas: replicas, maxConcurrency: concurrency)
-        let pool = directory.pool(for: spec)
+        let pool = directory.pool(for: spec, model: Self.model)
         pool.endpoints.forEach { $0.healthy.store(true, ordering: .relaxed) }
         return (pool, directory)
     }
@@ -28,6 +31,15 @@ import Testing
         #expect(try pool.acquire().url == "http://b")
         pool.endpoints[1].healthy.store(false, ordering: .relaxed)
         #expect { try pool.acquire() } throws: { ($0 as? PoolRefusal) == .noHealthyBackend }
+    }
+
+    @Test func aBackendListingOtherWeightsGetsNothing() throws {
+        let (pool, _) = pool(["http://a", "http://b"])
+        pool.endpoints[0].served.withLock { $0 = ServedModels(listing: ByteBuffer(string: #"{"data":[{"id":"acme/app-8b","revision":"ffff"}]}"#)) }
+        #expect(pool.warm.map(\.url) == ["http://b"])
+        #expect(pool.wrongModel == ["http://a": "serves acme/app-8b at revision ffff, not the pinned a1b2c3d"])
+        #expect(try pool.acquire().url == "http://b")
+        #expect { try pool.acquire() } throws: { ($0 as? PoolRefusal) == .saturated }  // never the wrong weights, even when b is full
     }
 
     @Test func aHealthyBackendLeavesOnlyAfterThreeUnansweredChecksButAtOnceWhenItSaysSo() {
@@ -53,8 +65,8 @@ import Testing
 
     @Test func aBackendSharedByTwoBundlesIsOneEndpoint() {
         let directory = EndpointDirectory()
-        let one = directory.pool(for: PoolSpec(bundle: try! BundleRef(parsing: "app@1"), endpoints: ["http://a/"], replicas: 1, maxConcurrency: 4))
-        let two = directory.pool(for: PoolSpec(bundle: try! BundleRef(parsing: "app@2"), endpoints: ["http://a"], replicas: 2, maxConcurrency: 4))
+        let one = directory.pool(for: PoolSpec(bundle: try! BundleRef(parsing: "app@1"), endpoints: ["http://a/"], replicas: 1, maxConcurrency: 4), model: nil)
+        let two = directory.pool(for: PoolSpec(bundle: try! BundleRef(parsing: "app@2"), endpoints: ["http://a"], replicas: 2, maxConcurrency: 4), model: nil)
         #expect(one.endpoints[0] === two.endpoints[0])
         #expect(two.endpoints[0].limit.load(ordering: .relaxed) == 8)
         #expect(directory.all.count == 1)
