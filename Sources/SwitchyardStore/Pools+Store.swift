@@ -19,7 +19,8 @@ extension SwitchyardStore {
     @discardableResult
     public func setPool(_ spec: PoolSpec, actor: String, reason: String) throws -> PoolRecord {
         if let problem = spec.problems().first {
-            throw SwitchyardError.usage("pool \(problem.field): \(problem.message)")
+            throw SwitchyardError.usage("pool of \(spec.bundle): \(problem.field): \(problem.message)",
+                                        hint: "nothing was changed; `switchyard pool set --help` describes each setting")
         }
         return try write { db, time in
             let record = try Self.requireBundle(spec.bundle, in: db)

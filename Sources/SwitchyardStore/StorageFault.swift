@@ -38,7 +38,7 @@ enum StorageFault {
         }
         if code == .SQLITE_CORRUPT || code == .SQLITE_NOTADB {
             return .failure("\(action.failed): '\(file)' is damaged or is not a Switchyard database (\(detail))",
-                            hint: "Restore the state directory from a backup; `switchyard audit verify --db COPY` checks a copy before you put it back.")
+                            hint: "Restore the state directory from a backup; copy the backup to a scratch directory and run `switchyard audit verify --state DIR` there before you put it back.")
         }
         if code == .SQLITE_IOERR {
             return .failure("\(action.failed): the filesystem refused a write to '\(file)' (\(detail))",

@@ -208,7 +208,7 @@ struct RegistryVerify: ParsableCommand {
         }
         guard result.problems.isEmpty else {
             throw SwitchyardError.failure(
-                "registry: \(result.problems.count) of \(result.checked) bundles do not match what was registered:\n"
+                "registry: \(Set(result.problems.map(\.subject)).count) of \(result.checked) bundles do not match what was registered:\n"
                     + result.problems.map { "  \($0.subject): \($0.message)" }.joined(separator: "\n"),
                 hint: "compare with the journal (`switchyard history --kind bundle`) and restore the store from a backup")
         }

@@ -36,9 +36,11 @@ struct ServeCommand: LongRunningCommand {
         configuration.idleTimeout = .seconds(try DurationText.seconds(idleTimeout, field: "--idle-timeout"))
         configuration.tenantKeys = try tenantKeys.map(TenantKeysManifest.load(path:)) ?? [:]
         let store = try state.openExisting()
+        let controlPolicy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
         let router = SwitchyardRouter(configuration: configuration)
-        let engine = try EngineServices.make(store: store, router: router, policy: try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy(),
-                                             reload: .milliseconds(reloadMs), announce: Terminal.announce)
+        let engine = try await router.settingUp {
+            try EngineServices.make(store: store, router: router, policy: controlPolicy, reload: .milliseconds(reloadMs), announce: Terminal.announce)
+        }
         await router.checkHealthNow()
         let services = router.services(listen: (dataAddress.host, dataAddress.port), admin: (adminAddress.host, adminAddress.port)) { data, admin in
             Terminal.announce("switchyard serving generation \(engine.generation) on http://\(dataAddress.host):\(data) (admin http://\(adminAddress.host):\(admin))")

@@ -107,10 +107,12 @@ struct ConsoleCommand: LongRunningCommand {
         let store = try state.openExisting()
         let fresh = try store.observations().values.contains { Date().timeIntervalSince($0.time) < 5 }
         if fresh && !embedded { return (store, [], .attached, nil, nil) }
-        let router = SwitchyardRouter()
-        let engine = try EngineServices.make(store: store, router: router, policy: policy, reload: .milliseconds(250), announce: { _ in })
         let data = try ListenAddress(parsing: listen, option: "--listen")
         let adminAddress = try ListenAddress(parsing: admin, option: "--admin")
+        let router = SwitchyardRouter()
+        let engine = try await router.settingUp {
+            try EngineServices.make(store: store, router: router, policy: policy, reload: .milliseconds(250), announce: { _ in })
+        }
         return (store, engine.services + router.services(listen: (data.host, data.port), admin: (adminAddress.host, adminAddress.port)) { _, _ in },
                 .embedded, nil, engine.steering)
     }
