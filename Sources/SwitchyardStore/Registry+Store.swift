@@ -49,11 +49,14 @@ extension SwitchyardStore {
         public var bundle: ReleaseBundle
         public var promptText: String?
         public var floating: Bool
+        /// For a derived bundle: the journal's reason, and what it was composed from (`derived_from`, `taken`).
+        public var origin: (reason: String, payload: [String: JSONValue])?
 
-        public init(bundle: ReleaseBundle, promptText: String?, floating: Bool) {
+        public init(bundle: ReleaseBundle, promptText: String?, floating: Bool, origin: (reason: String, payload: [String: JSONValue])? = nil) {
             self.bundle = bundle
             self.promptText = promptText
             self.floating = floating
+            self.origin = origin
         }
     }
 
@@ -91,14 +94,15 @@ extension SwitchyardStore {
                 """,
             arguments: [bundle.name, bundle.version, digest, manifest.canonicalText, Stage.candidate.rawValue,
                         registration.floating, time, actor])
-        let payload: JSONValue = [
+        var payload: [String: JSONValue] = [
             "digest": .string(digest),
             "floating": .bool(registration.floating),
             "model": .string("\(bundle.model.id)@\(bundle.model.revision ?? "(floating)")"),
         ]
-        let reason = registration.floating ? "registered with a floating reference (--allow-floating)" : "registered"
+        payload.merge(registration.origin?.payload ?? [:]) { $1 }
+        let reason = registration.origin?.reason ?? (registration.floating ? "registered with a floating reference (--allow-floating)" : "registered")
         try append(JournalDraft(actor: actor, kind: JournalKind.bundleAdded, subject: bundle.ref.description,
-                                reason: reason, payload: payload), time: time, in: db)
+                                reason: reason, payload: .object(payload)), time: time, in: db)
         return .added(try bundleRecord(bundle.ref, in: db)!)
     }
 

@@ -10,7 +10,7 @@ struct RegistryCommand: ParsableCommand {
         abstract: "Register, inspect, compare, sign off and retire release bundles.",
         subcommands: [
             RegistryAdd.self, RegistryList.self, RegistryShow.self, RegistryDiff.self, RegistryVerify.self,
-            RegistryStage.self, RegistryValidate.self, RegistryPrune.self,
+            RegistryStage.self, RegistryValidate.self, RegistryPrune.self, RegistryDerive.self,
         ]
     )
 }
