@@ -19,8 +19,12 @@ public final class ManualClock: Clock, @unchecked Sendable {
 
 /// Timestamps as Switchyard writes them: UTC, ISO 8601, millisecond precision.
 public enum Timestamp {
+    /// Rounded to the nearest millisecond, so that `format(parse(text))` gives `text` back (the formatter alone
+    /// truncates, and a parsed `.930` is often a hair below it).
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())  // Switchyard's times are after 1970
+        let whole = Date(timeIntervalSince1970: TimeInterval(milliseconds / 1000)).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        return "\(whole.dropLast()).\(String(1000 + milliseconds % 1000).dropFirst())Z"
     }
 
     /// Parses what `format` writes, and plain `2026-01-01T00:00:00Z` too.
