@@ -27,6 +27,8 @@ struct ProxyResponder: HTTPResponder {
     static let tenantHeader = HTTPField.Name("x-switchyard-tenant")!
     static let sessionHeader = HTTPField.Name("x-session-id")!
     static let bundleHeader = HTTPField.Name("x-switchyard-bundle")!
+    static let clientRequestIDHeader = HTTPField.Name("x-request-id")!
+    static let requestIDHeader = HTTPField.Name("x-switchyard-request-id")!
     static let generationHeader = HTTPField.Name("x-switchyard-generation")!
     static let overheadHeader = HTTPField.Name("x-switchyard-overhead-us")!
 
@@ -56,6 +58,7 @@ struct ProxyResponder: HTTPResponder {
         let body = try Self.parseBody(raw)
         let kind = EndpointKind(path: path)
         let session = request.headers[Self.sessionHeader] ?? body?["user"].flatMap { if case .string(let user) = $0 { user } else { nil } }
+        let requestID = Self.requestID(request)
 
         for attempt in 0..<2 {
             let snapshot = router.snapshot
@@ -81,7 +84,11 @@ struct ProxyResponder: HTTPResponder {
             } catch {
                 completion.finish()
                 if ticket.reissueRequested && attempt == 0 { continue }
-                return failUpstream(error, endpoint: endpoint, bundle: choice.bundle, tenantLabel: tenantLabel, arrival: arrival)
+                var failed = failUpstream(error, endpoint: endpoint, bundle: choice.bundle, tenantLabel: tenantLabel, arrival: arrival)
+                failed.headers[Self.requestIDHeader] = requestID
+                router.ledger.record(ServedRequest(id: requestID, time: Date(), tenant: tenantLabel, session: session, bundle: choice.bundle,
+                                                   generation: snapshot.generation, status: failed.status.code))
+                return failed
             }
             guard ticket.markStarted() || attempt > 0 else {
                 completion.finish()
@@ -95,6 +102,9 @@ struct ProxyResponder: HTTPResponder {
             headers[Self.generationHeader] = String(snapshot.generation)
             let overhead = (sentAt - arrival) + (ContinuousClock.now - answer.firstByteAt)
             headers[Self.overheadHeader] = String(overhead.microseconds)
+            headers[Self.requestIDHeader] = requestID
+            router.ledger.record(ServedRequest(id: requestID, time: Date(), tenant: tenantLabel, session: session, bundle: choice.bundle,
+                                               generation: snapshot.generation, status: answer.status))
             if answer.isStream {
                 return Response(status: .init(code: answer.status), headers: headers, body: context.streamBody(answer))
             }
@@ -139,6 +149,15 @@ struct ProxyResponder: HTTPResponder {
                               type: "server_error", code: "bundle_not_loaded")
         }
         return Choice(bundle: decision.bundle, served: served, route: route)
+    }
+
+    /// The client's `x-request-id` when it is a usable id (printable, at most 128 bytes), else a new random one.
+    static func requestID(_ request: Request) -> String {
+        if let given = request.headers[clientRequestIDHeader], !given.isEmpty, given.utf8.count <= 128,
+           given.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) {
+            return given
+        }
+        return String(UInt64.random(in: 0...UInt64.max), radix: 16)
     }
 
     private func tenant(of request: Request) -> String? {

@@ -36,6 +36,7 @@ public final class SwitchyardRouter: Sendable {
     let directory = EndpointDirectory()
     let pins = SessionPins()
     let inFlight = InFlightRegistry()
+    let ledger = RequestLedger()
     let refusals: RefusalDetector
     let shadowsInFlight = ManagedAtomic(0)
     private let current = ManagedAtomic(RoutingSnapshot(table: RoutingTable(), bundles: [:]))
@@ -106,6 +107,10 @@ public final class SwitchyardRouter: Sendable {
             throw error
         }
     }
+
+    /// The requests answered since the last call (no content), for `serve` to save for `switchyard affected`, and
+    /// how many were dropped because nobody collected them.
+    public func collectServedRequests() -> (requests: [ServedRequest], dropped: Int) { ledger.collect() }
 
     /// Requests in flight now, by bundle.
     public func inFlightByBundle() -> [BundleRef: Int] { inFlight.countByBundle() }

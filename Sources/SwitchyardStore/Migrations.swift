@@ -134,6 +134,21 @@ enum Migrations {
         migrator.registerMigration("v5: routing as of a journal entry, for replay") { db in
             try db.execute(sql: "CREATE INDEX routing_generations_by_journal ON routing_generations(journal_seq)")
         }
+        migrator.registerMigration("v6: requests served, for `affected`") { db in
+            try db.execute(sql: """
+                CREATE TABLE served_requests (
+                    id TEXT NOT NULL,
+                    time TEXT NOT NULL,
+                    tenant TEXT NOT NULL,
+                    session TEXT,
+                    bundle TEXT NOT NULL,
+                    generation INTEGER NOT NULL,
+                    status INTEGER NOT NULL
+                );
+                CREATE INDEX served_requests_by_bundle ON served_requests(bundle, time);
+                CREATE INDEX served_requests_by_time ON served_requests(time);
+                """)
+        }
         return migrator
     }
 }

@@ -112,7 +112,7 @@ struct ControlLoopService: Service {
 enum EngineServices {
     /// The services, the generation installed, and the guard that stops steering while the journal is broken
     /// (verified here, before anything runs).
-    static func make(store: SwitchyardStore, router: SwitchyardRouter, policy: ControlPolicy, reload: Duration,
+    static func make(store: SwitchyardStore, router: SwitchyardRouter, policy: ControlPolicy, reload: Duration, affectedRetentionSeconds: Int = 86_400,
                      announce: @escaping @Sendable (String) -> Void) throws -> (services: [any Service], generation: Int, steering: SteeringGuard) {
         let steering = try SteeringGuard(store: store)
         if let problem = steering.problem {
@@ -126,9 +126,13 @@ enum EngineServices {
         let loop = ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry, capacity: capacity, policy: policy)
         let wrongModel = WrongModelJournal(store: store)
         let engine = ControlLoopService(loop: loop, steering: steering, observe: {
-            let observations = router.observations(now: Date())
+            let now = Date()
+            let observations = router.observations(now: now)
             try store.recordObservations(observations)
             try wrongModel.record(observations)
+            let served = router.collectServedRequests()
+            if served.dropped > 0 { announce("router: \(served.dropped) answered request(s) were not kept for `switchyard affected`: the store could not take them") }
+            try store.recordServedRequests(served.requests, forgettingBefore: now.addingTimeInterval(-Double(affectedRetentionSeconds)))
         }, announce: announce)
         return ([watcher, engine], outcome.generation, steering)
     }

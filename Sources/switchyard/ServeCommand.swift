@@ -23,6 +23,8 @@ struct ServeCommand: LongRunningCommand {
     @Option(name: .long, help: "Close a client connection idle this long, or still sending its request head, e.g. 60s.") var idleTimeout = "60s"
     @Option(name: .long, help: "How often to check the store for a new routing generation, in milliseconds.") var reloadMs = 250
     @Option(name: .long, help: "Control policy file (YAML): SLO, trigger thresholds, guards, drain stages.") var policy: String?
+    @Option(name: .long, help: "How long each answered request's record (id, time, tenant, session, bundle; no content) is kept for `switchyard affected`.")
+    var affectedRetention = "24h"
 
     func runUntilStopped() async throws {
         let dataAddress = try ListenAddress(parsing: listen, option: "--listen")
@@ -37,9 +39,11 @@ struct ServeCommand: LongRunningCommand {
         configuration.tenantKeys = try tenantKeys.map(TenantKeysManifest.load(path:)) ?? [:]
         let store = try state.openExisting()
         let controlPolicy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
+        let retention = try DurationText.seconds(affectedRetention, field: "--affected-retention")
         let router = SwitchyardRouter(configuration: configuration)
         let engine = try await router.settingUp {
-            try EngineServices.make(store: store, router: router, policy: controlPolicy, reload: .milliseconds(reloadMs), announce: Terminal.announce)
+            try EngineServices.make(store: store, router: router, policy: controlPolicy, reload: .milliseconds(reloadMs),
+                                    affectedRetentionSeconds: retention, announce: Terminal.announce)
         }
         await router.checkHealthNow()
         let services = router.services(listen: (dataAddress.host, dataAddress.port), admin: (adminAddress.host, adminAddress.port)) { data, admin in
