@@ -23,15 +23,29 @@ public enum EndpointKind: String, Sendable, CaseIterable {
 public struct BundleApplier: Sendable {
     public var bundle: ReleaseBundle
     public var systemPromptText: String?
+    /// The bundle's prompt-cache namespace: `sy-` and the first 12 hex digits of its digest.
+    public let cacheNamespace: String
 
     public init(bundle: ReleaseBundle, systemPromptText: String?) {
         self.bundle = bundle
         self.systemPromptText = systemPromptText
+        cacheNamespace = "sy-" + bundle.digest.prefix(12)
     }
 
-    public func apply(to request: [String: JSONValue], kind: EndpointKind) -> [String: JSONValue] {
+    /// The `prompt_cache_key` for a request: the bundle's namespace, the session's (hashed: the key carries no
+    /// user id), then any key the client sent. Each bundle so keeps its own cache, and a rollback goes back to the
+    /// keys the old bundle used, which the warm-keep mirror kept hot.
+    public func cacheKey(session: String?, clientKey: String?) -> String {
+        [cacheNamespace, session.map { String(Digest.sha256($0).prefix(12)) }, clientKey].compactMap { $0 }.joined(separator: "-")
+    }
+
+    public func apply(to request: [String: JSONValue], kind: EndpointKind, session: String? = nil) -> [String: JSONValue] {
         var body = request
         body["model"] = .string(bundle.model.id)
+        if kind == .chatCompletions || kind == .completions || kind == .responses {
+            let theirs: String? = if case .string(let key)? = body["prompt_cache_key"] { key } else { nil }
+            body["prompt_cache_key"] = .string(cacheKey(session: session, clientKey: theirs))
+        }
         switch kind {
         case .chatCompletions:
             fillDecoding(&body, maxTokensField: body["max_completion_tokens"] == nil ? "max_tokens" : nil)

@@ -71,8 +71,10 @@ struct ProxyResponder: HTTPResponder {
             let ticket = InFlightTicket(tenant: tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle)
             router.inFlight.register(ticket)
             let completion = Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight)
-            let applied = body.map { served.applier.apply(to: $0, kind: kind) }
-            if attempt == 0, let body { router.mirror(body, path: path, kind: kind, route: choice.route, snapshot: snapshot, tenantLabel: tenantLabel) }
+            let applied = body.map { served.applier.apply(to: $0, kind: kind, session: session) }
+            if attempt == 0, let body {
+                router.mirror(body, path: path, kind: kind, session: session, route: choice.route, snapshot: snapshot, tenantLabel: tenantLabel)
+            }
             let upstream = upstreamRequest(request, endpoint: endpoint, served: served, body: applied)
             let sentAt = ContinuousClock.now
             let task = Task { try await UpstreamAnswer.fetch(upstream, client: router.client, timeout: router.configuration.upstreamTimeout,
@@ -207,6 +209,8 @@ struct ProxyResponder: HTTPResponder {
             upstream.headers.replaceOrAdd(name: "x-switchyard-model-revision", value: revision)
         }
         if let body {
+            // For backends that take the cache namespace from a header rather than the body.
+            if case .string(let key)? = body["prompt_cache_key"] { upstream.headers.replaceOrAdd(name: "x-switchyard-cache-key", value: key) }
             upstream.headers.replaceOrAdd(name: "content-type", value: "application/json")
             upstream.body = .bytes(ByteBuffer(string: JSONValue.object(body).canonicalText))
         }

@@ -24,6 +24,24 @@ import Testing
         #expect(body["stop"] == ["</a>"])
     }
 
+    @Test func eachBundleAndSessionGetsItsOwnPromptCacheKey() {
+        let one = applier()
+        var other = Fixtures.bundle()
+        other.version = "9.9.9"
+        let two = BundleApplier(bundle: other, systemPromptText: nil)
+        let key = one.apply(to: chat, kind: .chatCompletions, session: "alice")["prompt_cache_key"]
+        #expect(key == .string(one.cacheKey(session: "alice", clientKey: nil)))
+        #expect(one.apply(to: chat, kind: .chatCompletions, session: "alice")["prompt_cache_key"] == key, "stable: the cache survives")
+        #expect(one.apply(to: chat, kind: .chatCompletions, session: "bob")["prompt_cache_key"] != key)
+        #expect(two.apply(to: chat, kind: .chatCompletions, session: "alice")["prompt_cache_key"] != key, "another bundle, another namespace")
+        #expect(one.cacheKey(session: "alice", clientKey: nil).hasPrefix(one.cacheNamespace + "-"))
+        #expect(!one.cacheKey(session: "alice", clientKey: nil).contains("alice"), "the session is hashed")
+        var theirs = chat
+        theirs["prompt_cache_key"] = "tenant-faq"
+        #expect(one.apply(to: theirs, kind: .chatCompletions)["prompt_cache_key"] == .string(one.cacheNamespace + "-tenant-faq"))
+        #expect(one.apply(to: ["model": "app", "input": "x"], kind: .embeddings)["prompt_cache_key"] == nil)
+    }
+
     @Test func prependKeepsTheClientSystemMessageAndReplaceDropsIt() {
         let prepended = applier(policy: .prepend).apply(to: chat, kind: .chatCompletions)["messages"]
         #expect(prepended == [["role": "system", "content": "Be brief."], ["role": "system", "content": "Client rules."], ["role": "user", "content": "hi"]])
