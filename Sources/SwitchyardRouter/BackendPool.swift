@@ -53,7 +53,14 @@ final class Endpoint: Sendable {
 
     func release() { outstanding.wrappingDecrement(ordering: .acquiringAndReleasing) }
 
-    /// Why it does not serve `model`, nil when it does (or cannot tell: no model list read).
+    /// Whether it serves `model` (true when it cannot tell: no pin, or no model list read). On every request's
+    /// path, so it builds no text.
+    func serves(_ model: ModelReference?) -> Bool {
+        guard let model else { return true }
+        return served.withLock { $0?.serves(model) ?? true }
+    }
+
+    /// Why it does not serve `model`, nil when it does (or cannot tell).
     func mismatch(with model: ModelReference?) -> String? {
         guard let model else { return nil }
         return served.withLock { $0?.mismatch(with: model) }
@@ -76,7 +83,7 @@ struct BackendPool: Sendable {
     let model: ModelReference?
 
     /// Healthy backends that serve the pinned model.
-    var warm: [Endpoint] { endpoints.filter { $0.healthy.load(ordering: .relaxed) && $0.mismatch(with: model) == nil } }
+    var warm: [Endpoint] { endpoints.filter { $0.healthy.load(ordering: .relaxed) && $0.serves(model) } }
 
     func acquire() throws(PoolRefusal) -> Endpoint {
         let healthy = warm

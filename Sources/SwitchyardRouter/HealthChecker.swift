@@ -26,11 +26,9 @@ struct HealthChecker: Service {
         await withTaskGroup(of: Void.self) { group in
             for endpoint in endpoints {
                 group.addTask {
-                    let verdict = await HealthProbe.probe(endpoint.url, client: client, timeout: .seconds(2))
+                    let (verdict, listed) = await HealthProbe.check(endpoint.url, client: client, timeout: .seconds(2))
                     endpoint.record(verdict)
-                    if verdict == .healthy, let listed = await HealthProbe.models(endpoint.url, client: client, timeout: .seconds(2)) {
-                        endpoint.served.withLock { $0 = listed }
-                    }
+                    if let listed { endpoint.served.withLock { $0 = listed } }
                 }
             }
         }

@@ -12,9 +12,8 @@ public enum HealthProbe {
         await withTaskGroup(of: String?.self) { group in
             for endpoint in endpoints {
                 group.addTask {
-                    guard await probe(endpoint, client: .shared, timeout: timeout) == .healthy else { return nil }
-                    let listed = await models(endpoint, client: .shared, timeout: timeout)
-                    return model.flatMap { listed?.mismatch(with: $0) } == nil ? endpoint : nil
+                    let (verdict, listed) = await check(endpoint, client: .shared, timeout: timeout)
+                    return verdict == .healthy && (model.map { listed?.serves($0) ?? true } ?? true) ? endpoint : nil
                 }
             }
             return await group.reduce(into: []) { if let healthy = $1 { $0.append(healthy) } }
@@ -28,6 +27,12 @@ public enum HealthProbe {
         case unhealthy
         /// No answer within the timeout: the backend may be down, or this machine too busy to tell.
         case noAnswer
+    }
+
+    /// One health check: `GET /health`, then, when healthy, what `GET /v1/models` lists (nil when unreadable).
+    static func check(_ endpoint: String, client: HTTPClient, timeout: TimeAmount) async -> (Verdict, ServedModels?) {
+        let verdict = await probe(endpoint, client: client, timeout: timeout)
+        return (verdict, verdict == .healthy ? await models(endpoint, client: client, timeout: timeout) : nil)
     }
 
     /// What `GET /v1/models` lists, nil when it does not answer 200 with a model list.

@@ -71,6 +71,11 @@ struct ProxyResponder: HTTPResponder {
             let ticket = InFlightTicket(tenant: tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle)
             router.inFlight.register(ticket)
             let completion = Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight)
+            /// Records the answer for `switchyard affected` (no content).
+            func keep(status: Int) {
+                router.ledger.record(ServedRequest(id: requestID, time: Date(), tenant: tenantLabel, session: session, bundle: choice.bundle,
+                                                   generation: snapshot.generation, status: status))
+            }
             let applied = body.map { served.applier.apply(to: $0, kind: kind, session: session) }
             if attempt == 0, let body {
                 router.mirror(body, path: path, kind: kind, session: session, route: choice.route, snapshot: snapshot, tenantLabel: tenantLabel)
@@ -88,8 +93,7 @@ struct ProxyResponder: HTTPResponder {
                 if ticket.reissueRequested && attempt == 0 { continue }
                 var failed = failUpstream(error, endpoint: endpoint, bundle: choice.bundle, tenantLabel: tenantLabel, arrival: arrival)
                 failed.headers[Self.requestIDHeader] = requestID
-                router.ledger.record(ServedRequest(id: requestID, time: Date(), tenant: tenantLabel, session: session, bundle: choice.bundle,
-                                                   generation: snapshot.generation, status: failed.status.code))
+                keep(status: failed.status.code)
                 return failed
             }
             guard ticket.markStarted() || attempt > 0 else {
@@ -105,8 +109,7 @@ struct ProxyResponder: HTTPResponder {
             let overhead = (sentAt - arrival) + (ContinuousClock.now - answer.firstByteAt)
             headers[Self.overheadHeader] = String(overhead.microseconds)
             headers[Self.requestIDHeader] = requestID
-            router.ledger.record(ServedRequest(id: requestID, time: Date(), tenant: tenantLabel, session: session, bundle: choice.bundle,
-                                               generation: snapshot.generation, status: answer.status))
+            keep(status: answer.status)
             if answer.isStream {
                 return Response(status: .init(code: answer.status), headers: headers, body: context.streamBody(answer))
             }

@@ -9,16 +9,21 @@ struct ServedModels: Sendable, Equatable {
     /// Model id → the revision reported for it (nil when the backend does not say).
     let revisions: [String: String?]
 
-    /// Why `model` is not what this backend serves, or nil when it is. A revision the backend does not report
-    /// cannot be checked, so only the id must match then.
+    /// Whether this backend serves `model`: it lists the id, at the pinned revision unless it reports none (a
+    /// revision the backend does not report cannot be checked, so only the id must match then).
+    func serves(_ model: ModelReference) -> Bool {
+        guard let reported = revisions[model.id] else { return false }
+        guard let pinned = model.revision, let reported else { return true }
+        return reported == pinned
+    }
+
+    /// Why `model` is not what this backend serves, or nil when it is.
     func mismatch(with model: ModelReference) -> String? {
-        guard let reported = revisions[model.id] else {
+        if serves(model) { return nil }
+        guard case let reported?? = revisions[model.id] else {
             return "serves \(revisions.keys.sorted().joined(separator: ", ")), not \(model.id)"
         }
-        if let pinned = model.revision, let reported, reported != pinned {
-            return "serves \(model.id) at revision \(reported), not the pinned \(pinned)"
-        }
-        return nil
+        return "serves \(model.id) at revision \(reported), not the pinned \(model.revision ?? "")"
     }
 
     /// Reads an OpenAI model list (`{"data": [{"id": …, "revision": …}]}`); nil when it is not one.
