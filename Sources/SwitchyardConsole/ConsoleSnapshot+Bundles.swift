@@ -22,6 +22,8 @@ extension ConsoleSnapshot {
         public var tokensPerSecond: Double
         /// What the bundle's traffic costs at the current rate, in US dollars per hour.
         public var costUSDPerHour: Double
+        /// Prompt tokens served from the backend's cache, in percent; nil when the backend reports none.
+        public var cacheHitPercent: Double?
         public var inFlight: Int
         public var warm: Bool
         public var healthyReplicas: Int
@@ -36,7 +38,7 @@ extension ConsoleSnapshot {
         public init(name: String, stage: String, desiredBasisPoints: Int, observedShare: Double, requestsPerSecond: Double = 0,
                     errorPercent: Double = 0, p50Milliseconds: Double? = nil, p95Milliseconds: Double? = nil, p99Milliseconds: Double? = nil,
                     ttftP50Milliseconds: Double? = nil, schemaFailurePercent: Double = 0, refusalPercent: Double = 0, tokensPerSecond: Double = 0,
-                    costUSDPerHour: Double = 0,
+                    costUSDPerHour: Double = 0, cacheHitPercent: Double? = nil,
                     inFlight: Int = 0, warm: Bool = true, healthyReplicas: Int = 0, replicas: Int = 0, requestsPerSecondSeries: [Double] = [],
                     burnRate: Double? = nil, tiers: [DetectorTier] = []) {
             self.name = name
@@ -53,6 +55,7 @@ extension ConsoleSnapshot {
             self.refusalPercent = refusalPercent
             self.tokensPerSecond = tokensPerSecond
             self.costUSDPerHour = costUSDPerHour
+            self.cacheHitPercent = cacheHitPercent
             self.inFlight = inFlight
             self.warm = warm
             self.healthyReplicas = healthyReplicas

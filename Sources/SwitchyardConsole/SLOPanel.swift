@@ -105,6 +105,7 @@ enum SLOPanel {
             number("refusal%", 8, 4) { ConsoleFormat.percent($0.refusalPercent) },
             number("tok/s", 7, 5) { ConsoleFormat.rate($0.tokensPerSecond) },
             number("$/h", 7, 6) { ConsoleFormat.rate($0.costUSDPerHour) },
+            number("cache%", 7, 6) { row in row.cacheHitPercent.map { ConsoleFormat.percent($0) } ?? "-" },
             number("inflt", 6, 5) { "\($0.inFlight)" },
             Column(header: "ready", width: 7, priority: 4) { row in
                 [Span(String(row.warm ? glyphs.warm : glyphs.cold), row.warm ? .ok : .warn), Span(" \(row.healthyReplicas)/\(row.replicas)")]

@@ -5,6 +5,8 @@ public struct AnswerSummary: Hashable, Sendable {
     public var inputTokens = 0
     public var outputTokens = 0
     public var cachedTokens = 0
+    /// Whether the usage reported `cached_tokens` at all (a backend without a prompt cache reports nothing).
+    public var reportsCache = false
     public var finishReason: String?
     public var content = ""
     public var toolCalls = 0
@@ -24,7 +26,10 @@ public struct AnswerSummary: Hashable, Sendable {
         if case .object(let usage)? = value["usage"] {
             inputTokens = usage["prompt_tokens"]?.intValue ?? usage["input_tokens"]?.intValue ?? inputTokens
             outputTokens = usage["completion_tokens"]?.intValue ?? usage["output_tokens"]?.intValue ?? outputTokens
-            cachedTokens = usage["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? cachedTokens
+            if let cached = (usage["prompt_tokens_details"] ?? usage["input_tokens_details"])?["cached_tokens"]?.intValue {
+                cachedTokens = cached
+                reportsCache = true
+            }
         }
         guard case .array(let choices)? = value["choices"], let choice = choices.first else { return }
         if case .string(let reason)? = choice["finish_reason"] { finishReason = reason }

@@ -49,6 +49,10 @@ public struct BackendProfile: Codable, Hashable, Sendable {
     public var coldStartSeconds: Double
     /// Requests served at once; beyond this the backend answers 503.
     public var maxConcurrency: Int
+    /// Fraction of chat answers that call a tool instead of answering (`finish_reason: tool_calls`).
+    public var toolCallRate: Double = 0
+    /// Whether the backend keeps a prompt cache per `prompt_cache_key` and reports `cached_tokens`.
+    public var promptCache = false
 
     public init(
         model: String, revision: String, ttft: LatencyDistribution = .init(p50Ms: 20, p99Ms: 80),
@@ -78,13 +82,32 @@ public struct BackendProfile: Codable, Hashable, Sendable {
         case streamBreakRate = "stream_break_rate"
         case coldStartSeconds = "cold_start_seconds"
         case maxConcurrency = "max_concurrency"
+        case toolCallRate = "tool_call_rate"
+        case promptCache = "prompt_cache"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        model = try container.decode(String.self, forKey: .model)
+        revision = try container.decode(String.self, forKey: .revision)
+        ttft = try container.decode(LatencyDistribution.self, forKey: .ttft)
+        tokensPerSecond = try container.decode(Double.self, forKey: .tokensPerSecond)
+        outputTokens = try container.decode(Int.self, forKey: .outputTokens)
+        errorRate = try container.decode(Double.self, forKey: .errorRate)
+        malformedRate = try container.decode(Double.self, forKey: .malformedRate)
+        refusalRate = try container.decode(Double.self, forKey: .refusalRate)
+        streamBreakRate = try container.decode(Double.self, forKey: .streamBreakRate)
+        coldStartSeconds = try container.decode(Double.self, forKey: .coldStartSeconds)
+        maxConcurrency = try container.decode(Int.self, forKey: .maxConcurrency)
+        toolCallRate = try container.decodeIfPresent(Double.self, forKey: .toolCallRate) ?? 0
+        promptCache = try container.decodeIfPresent(Bool.self, forKey: .promptCache) ?? false
     }
 
     /// Field-by-field problems, each as (field, message); empty when the profile is valid.
     public func problems() -> [(field: String, message: String)] {
         var out: [(String, String)] = []
         for (field, rate) in [("error_rate", errorRate), ("malformed_rate", malformedRate), ("refusal_rate", refusalRate),
-                              ("stream_break_rate", streamBreakRate)] where !(0...1).contains(rate) {
+                              ("stream_break_rate", streamBreakRate), ("tool_call_rate", toolCallRate)] where !(0...1).contains(rate) {
             out.append((field, "\(rate) is not a fraction; valid: 0 to 1"))
         }
         if !(ttft.p50Ms >= 0 && ttft.p99Ms >= ttft.p50Ms) { out.append(("ttft", "need 0 ≤ p50_ms ≤ p99_ms")) }

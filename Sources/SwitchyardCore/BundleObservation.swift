@@ -15,7 +15,11 @@ public struct BundleObservation: Hashable, Sendable, Codable {
     public var refusalRate: Double
     public var outputTokensPerSecond: Double
     public var costUSDPerHour: Double
-    /// Requests per second for each of the last 60 seconds, oldest first.
+    /// Cached prompt tokens over prompt tokens in the last minute; nil when the backend reports no `cached_tokens`.
+    public var cacheHitRate: Double?
+    /// Tool calls per answered request in the last minute.
+    public var toolCallsPerAnswer: Double?
+    /// Requests per per second for each of the last 60 seconds, oldest first.
     public var requestsPerSecondSeries: [Double]
     public var inFlight: Int
     public var pinnedSessions: Int
@@ -37,6 +41,8 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         case refusalRate = "refusal_rate"
         case outputTokensPerSecond = "output_tokens_per_second"
         case costUSDPerHour = "cost_usd_per_hour"
+        case cacheHitRate = "cache_hit_rate"
+        case toolCallsPerAnswer = "tool_calls_per_answer"
         case requestsPerSecondSeries = "requests_per_second_series"
         case inFlight = "in_flight"
         case pinnedSessions = "pinned_sessions"
@@ -58,6 +64,8 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         refusalRate = counters.requests == 0 ? 0 : Double(counters.refusals) / Double(counters.requests)
         outputTokensPerSecond = Double(counters.outputTokens) / 60
         costUSDPerHour = Double(counters.costMicroUSD) / 1e6 * 60
+        cacheHitRate = counters.cacheHitRate
+        toolCallsPerAnswer = counters.toolCallsPerAnswer
         requestsPerSecondSeries = perSecond.map { Double($0.requests) }
         self.inFlight = inFlight
         self.pinnedSessions = pinnedSessions

@@ -2,6 +2,7 @@
 public enum JournalKind {
     public static let bundleAdded = "bundle.added"
     public static let bundleStage = "bundle.stage"
+    public static let evalReport = "eval.report"
     public static let bundleValidated = "bundle.validated"
     public static let bundleArchived = "bundle.archived"
     public static let poolSet = "pool.set"

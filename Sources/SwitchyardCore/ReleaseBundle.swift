@@ -12,13 +12,14 @@ public struct ReleaseBundle: Codable, Hashable, Sendable {
     public var outputValidation: OutputValidation?
     public var safety: SafetyPolicyReference
     public var pricing: Pricing
+    public var contracts: BundleContracts?
     public var compatibilityNotes: String?
 
     public init(
         name: String, version: String, model: ModelReference, tokenizer: TokenizerReference,
         decoding: DecodingDefaults, systemPrompt: SystemPrompt? = nil, tools: [ToolGrant] = [],
         retrieval: RetrievalConfig? = nil, outputValidation: OutputValidation? = nil,
-        safety: SafetyPolicyReference, pricing: Pricing, compatibilityNotes: String? = nil
+        safety: SafetyPolicyReference, pricing: Pricing, contracts: BundleContracts? = nil, compatibilityNotes: String? = nil
     ) {
         self.name = name
         self.version = version
@@ -31,11 +32,12 @@ public struct ReleaseBundle: Codable, Hashable, Sendable {
         self.outputValidation = outputValidation
         self.safety = safety
         self.pricing = pricing
+        self.contracts = contracts
         self.compatibilityNotes = compatibilityNotes
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, version, model, tokenizer, decoding, tools, retrieval, safety, pricing
+        case name, version, model, tokenizer, decoding, tools, retrieval, safety, pricing, contracts
         case systemPrompt = "system_prompt"
         case outputValidation = "output_validation"
         case compatibilityNotes = "compatibility_notes"

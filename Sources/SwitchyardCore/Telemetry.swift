@@ -29,6 +29,10 @@ public struct RequestObservation: Sendable {
     public var ttftMicros: Int?
     public var answer: AnswerSummary?
     public var contract: ContractOutcome
+    /// The bundle's experience contract: output tokens and citation format.
+    public var experience: ContractOutcome
+    /// The answer called tools past the bundle's maximum tool-call depth.
+    public var toolLoop: Bool
     public var refusal: Bool
     /// The backend failed: a connection error, a timeout, a 5xx, or a stream cut off.
     public var upstreamError: Bool
@@ -38,7 +42,8 @@ public struct RequestObservation: Sendable {
 
     public init(
         key: TelemetryKey, time: Date, status: Int, latencyMicros: Int, ttftMicros: Int? = nil,
-        answer: AnswerSummary? = nil, contract: ContractOutcome = .notApplicable, refusal: Bool = false,
+        answer: AnswerSummary? = nil, contract: ContractOutcome = .notApplicable, experience: ContractOutcome = .notApplicable,
+        toolLoop: Bool = false, refusal: Bool = false,
         upstreamError: Bool = false, timeout: Bool = false, streamBroken: Bool = false, costUSD: Double = 0
     ) {
         self.key = key
@@ -48,6 +53,8 @@ public struct RequestObservation: Sendable {
         self.ttftMicros = ttftMicros
         self.answer = answer
         self.contract = contract
+        self.experience = experience
+        self.toolLoop = toolLoop
         self.refusal = refusal
         self.upstreamError = upstreamError
         self.timeout = timeout
@@ -74,12 +81,20 @@ public struct TelemetryCounters: Hashable, Sendable, Codable {
     public var inputTokens = 0
     public var outputTokens = 0
     public var cachedTokens = 0
+    /// Input tokens of the answers whose usage reported `cached_tokens`: the cache hit rate's denominator.
+    public var cacheReportedInputTokens = 0
     public var costMicroUSD = 0
     public var contractChecked = 0
     public var contractFailed = 0
+    public var experienceChecked = 0
+    public var experienceFailed = 0
     public var refusals = 0
+    /// Answers the backend's safety filter stopped (`finish_reason: content_filter`); also counted as refusals.
+    public var contentFiltered = 0
     public var finishLength = 0
     public var toolCalls = 0
+    /// Answers that called tools past the bundle's maximum tool-call depth.
+    public var toolLoops = 0
     public var latencyMicrosSum = 0
 
     public init() {}
@@ -100,9 +115,12 @@ public struct TelemetryCounters: Hashable, Sendable, Codable {
             inputTokens += answer.inputTokens
             outputTokens += answer.outputTokens
             cachedTokens += answer.cachedTokens
+            if answer.reportsCache { cacheReportedInputTokens += answer.inputTokens }
             toolCalls += answer.toolCalls
             if answer.finishReason == "length" { finishLength += 1 }
+            if answer.finishReason == "content_filter" { contentFiltered += 1 }
         }
+        if observation.toolLoop { toolLoops += 1 }
         costMicroUSD += Int((observation.costUSD * 1_000_000).rounded())
         switch observation.contract {
         case .notApplicable: break
@@ -110,6 +128,10 @@ public struct TelemetryCounters: Hashable, Sendable, Codable {
         case .failed:
             contractChecked += 1
             contractFailed += 1
+        }
+        if observation.experience != .notApplicable {
+            experienceChecked += 1
+            if observation.experience != .passed { experienceFailed += 1 }
         }
         if observation.refusal { refusals += 1 }
         latencyMicrosSum += observation.latencyMicros
@@ -129,16 +151,44 @@ public struct TelemetryCounters: Hashable, Sendable, Codable {
         out.inputTokens += rhs.inputTokens
         out.outputTokens += rhs.outputTokens
         out.cachedTokens += rhs.cachedTokens
+        out.cacheReportedInputTokens += rhs.cacheReportedInputTokens
         out.costMicroUSD += rhs.costMicroUSD
         out.contractChecked += rhs.contractChecked
         out.contractFailed += rhs.contractFailed
+        out.experienceChecked += rhs.experienceChecked
+        out.experienceFailed += rhs.experienceFailed
         out.refusals += rhs.refusals
+        out.contentFiltered += rhs.contentFiltered
         out.finishLength += rhs.finishLength
         out.toolCalls += rhs.toolCalls
+        out.toolLoops += rhs.toolLoops
         out.latencyMicrosSum += rhs.latencyMicrosSum
         return out
     }
 
     /// Failed requests over all requests (0 when there were none).
     public var errorRate: Double { requests == 0 ? 0 : Double(failed) / Double(requests) }
+
+    /// Cached prompt tokens over the prompt tokens of answers that reported a cache figure; nil without any.
+    public var cacheHitRate: Double? {
+        cacheReportedInputTokens == 0 ? nil : Double(cachedTokens) / Double(cacheReportedInputTokens)
+    }
+
+    /// Refusals over answered (2xx) requests: a failed request neither answers nor refuses.
+    public var refusalRate: Double { status2xx == 0 ? 0 : Double(refusals) / Double(status2xx) }
+
+    /// Mean cost of an answered request, in US dollars: failures cost nothing and would hide a blow-up.
+    public var costPerAnswerUSD: Double { status2xx == 0 ? 0 : Double(costMicroUSD) / 1e6 / Double(status2xx) }
+
+    /// Tool calls per answered request.
+    public var toolCallsPerAnswer: Double { status2xx == 0 ? 0 : Double(toolCalls) / Double(status2xx) }
+
+    /// Answers past the maximum tool-call depth, per answered request.
+    public var toolLoopRate: Double { status2xx == 0 ? 0 : Double(toolLoops) / Double(status2xx) }
+
+    /// Answers that broke the interface or experience contract, over those checked.
+    public var contractFailureRate: Double {
+        let checked = contractChecked + experienceChecked
+        return checked == 0 ? 0 : Double(contractFailed + experienceFailed) / Double(checked)
+    }
 }

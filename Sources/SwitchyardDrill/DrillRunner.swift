@@ -65,6 +65,8 @@ public struct DrillRunner {
                 if let seconds = fault.coldStartSeconds { bundle.restartingUntil = now + Double(seconds) }
                 if let rate = fault.refusalRate { bundle.refusalRate = rate }
                 if let rate = fault.schemaFailureRate { bundle.schemaFailureRate = rate }
+                if let rate = fault.toolLoopRate { bundle.toolLoopRate = rate }
+                if let factor = fault.costFactor { bundle.costPerRequestUSD *= factor }
                 if let lost = fault.capacityLoss { bundle.warmReplicas = max(0, bundle.warmReplicas - lost) }
             }
             fleet.update(ref, change)

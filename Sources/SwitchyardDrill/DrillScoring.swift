@@ -19,7 +19,7 @@ struct DrillScoring {
         let tierActs: [(tier: Int, entry: JournalEntry)] = afterOnset.compactMap { entry in
             if entry.actor == "auto:tier0" && entry.kind == "rollback.start" { return (0, entry) }
             if entry.actor == "auto:analysis" && !entry.reason.hasPrefix("analysis pass") { return (1, entry) }
-            if entry.kind == "automation.trend" { return (2, entry) }
+            if entry.kind == "automation.trend" || entry.kind == "automation.llm-advisory" { return (2, entry) }
             return nil
         }
         let firstAct = tierActs.first

@@ -37,7 +37,7 @@ public struct DrillSession {
             guard bundle.validated else { continue }
             try store.signOff(ref, actor: actor, reason: "drill: the validated release")
             try store.setStage(ref, to: .staging, actor: actor, reason: "drill")
-            try store.setStage(ref, to: .production, actor: actor, reason: "drill")
+            try store.setStage(ref, to: .production, actor: actor, reason: "drill: a seeded production version, never evaluated", skipEvaluation: true)
         }
         for (tenant, weights) in script.routing.sorted(by: { $0.key < $1.key }) {
             let route = TenantRoute(weights: weights.sorted { $0.key < $1.key }.filter { $0.value > 0 }

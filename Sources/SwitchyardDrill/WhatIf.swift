@@ -30,7 +30,7 @@ public struct WhatIf {
             switch (entry.actor, entry.kind) {
             case ("auto:tier0", "rollback.start"):
                 return Decision(time: time, canary: entry.subject.components(separatedBy: " → ").first ?? entry.subject, action: "rollback", detail: entry.reason)
-            case (_, "automation.trend"): return Decision(time: time, canary: entry.subject, action: "trend advice", detail: entry.reason)
+            case (_, "automation.trend"), (_, "automation.llm-advisory"): return Decision(time: time, canary: entry.subject, action: "trend advice", detail: entry.reason)
             case (_, "automation.environment-fault"): return Decision(time: time, canary: entry.subject, action: "environment alert", detail: entry.reason)
             default: return nil
             }

@@ -30,6 +30,16 @@ extension ControlLoop {
                 actor: "auto:tier2", kind: JournalKind.automation("trend"), subject: rollout.canary.description,
                 reason: "advisory, no action: \(trend.summary)", payload: ["readings": try JSONValue(encoding: trend)]))
         }
+        let llm = state.llm.check(canary: windows.canaryShort, baseline: windows.baselineShort,
+                                  contracts: try store.bundle(rollout.canary)?.bundle.contracts, policy: policy)
+        for advisory in llm.advisories {
+            try store.saveAutomation(state, draft: JournalDraft(
+                actor: "auto:tier2", kind: JournalKind.automation("llm-advisory"), subject: rollout.canary.description,
+                reason: "advisory, no action: \(advisory.summary)", payload: ["readings": try JSONValue(encoding: advisory)]))
+        }
+        if !llm.firing.isEmpty {
+            return try actOnLLMSignals(llm, rollout: rollout, state: state, before: before)
+        }
         if decision == .environmentFault {
             try store.saveAutomation(state, draft: JournalDraft(
                 actor: "auto:tier0", kind: JournalKind.automation("environment-fault"), subject: rollout.canary.description,
@@ -52,17 +62,36 @@ extension ControlLoop {
                 reason: "tier 0 fired but \(blocked)", payload: ["readings": readings]))
             return ["tier 0 fired on \(rollout.canary), suppressed: \(blocked)"]
         }
-        return try rollBack(rollout, state: state, reading: reading, readings: readings)
+        return try rollBack(rollout, state: state, summary: reading.summary, readings: readings)
     }
 
-    private func rollBack(_ rollout: Rollout, state: AutomationState, reading: Tier0Reading, readings: JSONValue) throws -> [String] {
+    /// A hard LLM signal (tool loop, cost, refusals above the band, broken contract) acts like tier 0: the same
+    /// guards, the same rollback, the readings of every firing signal in the journal.
+    private func actOnLLMSignals(_ llm: LLMTrigger.Outcome, rollout: Rollout, state: AutomationState, before: AutomationState) throws -> [String] {
+        let readings = try JSONValue(encoding: ["llm": llm.firing])
+        let summary = llm.firing.map(\.summary).joined(separator: "; ")
+        if let blocked = state.guards.automaticActionBlocked(at: clock.now()) {
+            guard llm.started else {
+                if state != before { try store.saveAutomation(state) }
+                return []
+            }
+            try store.saveAutomation(state, draft: JournalDraft(
+                actor: "auto:tier0", kind: JournalKind.automation("suppressed"), subject: rollout.canary.description,
+                reason: "tier 0 fired but \(blocked): \(summary)", payload: ["readings": readings]))
+            return ["tier 0 fired on \(rollout.canary), suppressed: \(blocked)"]
+        }
+        return try rollBack(rollout, state: state, summary: summary, readings: readings)
+    }
+
+    private func rollBack(_ rollout: Rollout, state: AutomationState, summary: String, readings: JSONValue) throws -> [String] {
         var state = state
         let now = clock.now()
         let tripped = state.guards.recordAutomaticRollback(at: now)
         state.tier0.reset()
+        state.llm.reset()
         let commands = RollbackCommands(store: store, clock: clock, capacity: capacity, policy: policy)
         let target = tripped ? (try? commands.lastValidatedProduction(excluding: rollout.canary)) ?? rollout.baseline : rollout.baseline
-        let reason = "tier 0: \(reading.summary)" + (tripped ? "; circuit breaker open after \(state.guards.consecutiveAutomaticRollbacks) automatic rollbacks in a row" : "")
+        let reason = "tier 0: \(summary)" + (tripped ? "; circuit breaker open after \(state.guards.consecutiveAutomaticRollbacks) automatic rollbacks in a row" : "")
         let (preflight, _) = try commands.start(
             RollbackRequest(to: target, from: rollout.canary, warmFirst: true), actor: "auto:tier0", reason: reason, readings: readings,
             automation: state, incidentFreeze: policy.incidentFreezeSeconds.map { (.bundle(rollout.canary.name), $0) })

@@ -36,13 +36,25 @@ struct AnswerGenerator {
         return max(1, words(request["messages"]) + words(request["prompt"]) + words(request["input"]) + words(request["instructions"]))
     }
 
-    var finishReason: String { plan.truncated ? "length" : "stop" }
+    var finishReason: String { plan.callTool ? "tool_calls" : (plan.truncated ? "length" : "stop") }
+
+    /// Chat usage, with the cached share of the prompt when the profile keeps a prompt cache.
+    var chatUsage: JSONValue {
+        var usage: [String: JSONValue] = ["prompt_tokens": .int(promptTokens), "completion_tokens": .int(plan.tokens),
+                                          "total_tokens": .int(promptTokens + plan.tokens)]
+        if let hit = plan.cacheHit {
+            usage["prompt_tokens_details"] = ["cached_tokens": .int(hit ? promptTokens * 3 / 4 : 0)]
+        }
+        return .object(usage)
+    }
+
+    /// The tool call an answer makes instead of text; in a stream it comes whole in one delta.
+    static let toolCall: JSONValue = ["id": "call_1", "type": "function", "function": ["name": "lookup", "arguments": #"{"query":"status"}"#]]
     var id: String { "fake-\(UInt32.random(in: 0...UInt32.max))" }
     var created: JSONValue { .int(Int(Date().timeIntervalSince1970)) }
 
     func completeAnswer() -> JSONValue {
-        let usage: JSONValue = ["prompt_tokens": .int(promptTokens), "completion_tokens": .int(plan.tokens),
-                                "total_tokens": .int(promptTokens + plan.tokens)]
+        let usage = chatUsage
         switch kind {
         case .completions:
             return ["id": .string(id), "object": "text_completion", "created": created, "model": .string(model),
@@ -67,7 +79,9 @@ struct AnswerGenerator {
                     "usage": ["input_tokens": .int(promptTokens), "output_tokens": .int(plan.tokens),
                               "total_tokens": .int(promptTokens + plan.tokens)]]
         case .chatCompletions, .other:
-            let message: JSONValue = ["role": "assistant", "content": .string(text)]
+            let message: JSONValue = plan.callTool
+                ? ["role": "assistant", "content": .null, "tool_calls": [Self.toolCall]]
+                : ["role": "assistant", "content": .string(text)]
             return ["id": .string(id), "object": "chat.completion", "created": created, "model": .string(model),
                     "choices": [["index": 0, "message": message, "finish_reason": .string(plan.refuse ? "stop" : finishReason)]],
                     "usage": usage]
@@ -82,12 +96,12 @@ struct AnswerGenerator {
         headers[.cacheControl] = "no-cache"
         headers[FakeHTTP.backendHeader] = backend
         let pieces = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        let chunks = pieces.enumerated().map { index, piece in chunk(delta: index == 0 ? piece : " " + piece, first: index == 0) }
+        let chunks = plan.callTool ? [toolCallChunk]
+            : pieces.enumerated().map { index, piece in chunk(delta: index == 0 ? piece : " " + piece, first: index == 0) }
         let closing = chunk(delta: nil, first: false, finish: finishReason)
         let usage: JSONValue? = request["stream_options"]?["include_usage"] == .bool(true)
             ? ["id": "u", "object": objectName, "created": created, "model": .string(model), "choices": [],
-               "usage": ["prompt_tokens": .int(promptTokens), "completion_tokens": .int(plan.tokens),
-                         "total_tokens": .int(promptTokens + plan.tokens)]]
+               "usage": chatUsage]
             : nil
         let plan = plan
         if plan.fail {
@@ -107,6 +121,15 @@ struct AnswerGenerator {
             try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
             try await writer.finish(nil)
         })
+    }
+
+    /// The one delta that carries a whole tool call, with its index and id as OpenAI streams them.
+    private var toolCallChunk: JSONValue {
+        guard case .object(var call) = Self.toolCall else { return .null }
+        call["index"] = 0
+        let delta: JSONValue = ["role": "assistant", "tool_calls": [.object(call)]]
+        return ["id": "chunk", "object": objectName, "created": created, "model": .string(model),
+                "choices": [["index": 0, "delta": delta, "finish_reason": .null]]]
     }
 
     private var objectName: JSONValue { kind == .completions ? "text_completion" : "chat.completion.chunk" }

@@ -15,7 +15,12 @@ public final class FakeBackend: Sendable {
         var inFlight = 0
         var started: ContinuousClock.Instant
         var recent: [JSONValue] = []
+        /// The `prompt_cache_key`s seen, for a profile with a prompt cache.
+        var cacheKeys: Set<String> = []
     }
+
+    /// Keys the simulated prompt cache holds before it starts afresh.
+    static let promptCacheCapacity = 10_000
 
     /// How many received requests `/control/requests` remembers.
     static let rememberedRequests = 200
@@ -77,13 +82,22 @@ public final class FakeBackend: Sendable {
     func leave() { state.withLock { $0.inFlight -= 1 } }
 
     /// Draws what happens to one request from the profile.
-    func plan(outputLimit: Int?) -> AnswerPlan {
+    func plan(outputLimit: Int?, cacheKey: String?, canCallTools: Bool) -> AnswerPlan {
         state.withLock { state in
             let profile = state.profile
             let tokens = max(1, min(outputLimit ?? profile.outputTokens, profile.outputTokens))
+            var cacheHit: Bool?
+            if profile.promptCache {
+                if state.cacheKeys.count >= Self.promptCacheCapacity { state.cacheKeys.removeAll() }
+                cacheHit = cacheKey.map { !state.cacheKeys.insert($0).inserted } ?? false
+            }
+            let fail = state.random.chance(profile.errorRate)
+            let refuse = state.random.chance(profile.refusalRate)
             return AnswerPlan(
-                fail: state.random.chance(profile.errorRate),
-                refuse: state.random.chance(profile.refusalRate),
+                fail: fail,
+                refuse: refuse,
+                callTool: canCallTools && !refuse && state.random.chance(profile.toolCallRate),
+                cacheHit: cacheHit,
                 malformed: state.random.chance(profile.malformedRate),
                 breakStream: state.random.chance(profile.streamBreakRate),
                 ttftMs: profile.ttft.sample(z: state.random.nextGaussian()),
@@ -116,6 +130,10 @@ public final class FakeBackend: Sendable {
 struct AnswerPlan {
     var fail: Bool
     var refuse: Bool
+    /// Answer with a tool call instead of text.
+    var callTool: Bool
+    /// Whether the prompt was in the cache; nil when the profile keeps none (no `cached_tokens` reported).
+    var cacheHit: Bool?
     var malformed: Bool
     var breakStream: Bool
     var ttftMs: Double

@@ -54,7 +54,9 @@ struct FakeBackendResponder: HTTPResponder {
         }
         let kind = EndpointKind(path: path)
         let limit = (body["max_completion_tokens"] ?? body["max_tokens"] ?? body["max_output_tokens"])?.intValue
-        let plan = backend.plan(outputLimit: limit)
+        let cacheKey: String? = if case .string(let key)? = body["prompt_cache_key"] { key } else { nil }
+        let structured: Bool = if case .string(let type)? = body["response_format"]?["type"] { type.hasPrefix("json") } else { false }
+        let plan = backend.plan(outputLimit: limit, cacheKey: cacheKey, canCallTools: kind == .chatCompletions && body["tools"] != nil && !structured)
         let generator = AnswerGenerator(backend: backend.name, model: backend.profile.model, request: body, kind: kind, plan: plan)
         if body["stream"] == .bool(true) && (kind == .chatCompletions || kind == .completions) {
             // The slot is released when the stream ends, inside the body writer.

@@ -5,7 +5,7 @@ import Yams
 public enum BackendProfileManifest {
     static let fields = [
         "model", "revision", "ttft", "tokens_per_second", "output_tokens", "error_rate", "malformed_rate",
-        "refusal_rate", "stream_break_rate", "cold_start_seconds", "max_concurrency",
+        "refusal_rate", "stream_break_rate", "cold_start_seconds", "max_concurrency", "tool_call_rate", "prompt_cache",
     ]
 
     public static func load(path: String) throws -> BackendProfile {
@@ -23,7 +23,7 @@ public enum BackendProfileManifest {
             ttft.p50Ms = latency.double("p50_ms", in: 0...600_000) ?? ttft.p50Ms
             ttft.p99Ms = latency.double("p99_ms", in: 0...600_000) ?? max(ttft.p99Ms, ttft.p50Ms)
         }
-        let profile = BackendProfile(
+        var profile = BackendProfile(
             model: model ?? "", revision: revision ?? "", ttft: ttft,
             tokensPerSecond: top.double("tokens_per_second") ?? defaults.tokensPerSecond,
             outputTokens: top.int("output_tokens") ?? defaults.outputTokens,
@@ -33,6 +33,8 @@ public enum BackendProfileManifest {
             streamBreakRate: top.double("stream_break_rate") ?? 0,
             coldStartSeconds: top.double("cold_start_seconds") ?? 0,
             maxConcurrency: top.int("max_concurrency") ?? defaults.maxConcurrency)
+        profile.toolCallRate = top.double("tool_call_rate") ?? 0
+        profile.promptCache = top.bool("prompt_cache") ?? false
         for problem in profile.problems() {
             reader.report(at: top.node(problem.field) ?? top.node, field: problem.field, problem.message)
         }

@@ -15,7 +15,7 @@ public struct ParsedBundle: Sendable {
 public enum BundleManifest {
     static let topFields = [
         "name", "version", "model", "tokenizer", "decoding", "system_prompt", "tools", "retrieval",
-        "output_validation", "safety", "pricing", "compatibility_notes",
+        "output_validation", "safety", "pricing", "contracts", "compatibility_notes",
     ]
 
     /// Parses a manifest file; the system prompt's `file:` is read relative to the manifest.
@@ -45,6 +45,7 @@ public enum BundleManifest {
         let validation = readValidation(top)
         let safety = readSafety(top)
         let pricing = readPricing(top)
+        let contracts = ContractsManifest.read(top)
         let notes = top.string("compatibility_notes")
 
         guard reader.issues.isEmpty, let name, let version, let model, let tokenizer, let decoding,
@@ -54,7 +55,7 @@ public enum BundleManifest {
         let bundle = ReleaseBundle(
             name: name, version: version, model: model, tokenizer: tokenizer, decoding: decoding,
             systemPrompt: prompt?.prompt, tools: tools ?? [], retrieval: retrieval, outputValidation: validation,
-            safety: safety, pricing: pricing, compatibilityNotes: notes)
+            safety: safety, pricing: pricing, contracts: contracts, compatibilityNotes: notes)
         return ParsedBundle(bundle: bundle, promptText: prompt?.text, floating: floatingIssues(top, bundle, file: file))
     }
 

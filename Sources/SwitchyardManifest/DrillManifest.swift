@@ -128,18 +128,19 @@ public enum DrillManifest {
             kind = .rollout(canary: canary, plan: RolloutPlan(name: "drill-\(canary)", steps: steps))
         case "fault":
             guard let fault = fields.mapping("fault", allowed: ["version", "all", "error_rate", "latency_x", "ttft_x", "refusal_rate",
-                                                                "schema_failure_rate", "capacity_loss", "cold_start"]) else { break }
+                                                                "schema_failure_rate", "tool_loop_rate", "cost_x", "capacity_loss", "cold_start"]) else { break }
             let version = fault.string("version")
             if version == nil && fault.string("all") != "true" { fault.missing("version", "the faulty version, or all: true for an environment fault") }
             guard checkVersion(version, fault.field("version"), fault.node("version")) else { break }
-            let effects = ["error_rate", "latency_x", "ttft_x", "refusal_rate", "schema_failure_rate", "capacity_loss", "cold_start"]
+            let effects = ["error_rate", "latency_x", "ttft_x", "refusal_rate", "schema_failure_rate", "tool_loop_rate", "cost_x", "capacity_loss", "cold_start"]
             if !effects.contains(where: fault.has) {
                 reader.report(at: fields.node("fault"), field: fields.field("fault"), "a fault changes something; give one or more of \(effects.joined(separator: ", "))")
                 break
             }
             kind = .fault(DrillFault(version: version, errorRate: fault.double("error_rate", in: 0...1), latencyFactor: fault.double("latency_x", in: 0.01...1000),
                                      ttftFactor: fault.double("ttft_x", in: 0.01...1000), refusalRate: fault.double("refusal_rate", in: 0...1),
-                                     schemaFailureRate: fault.double("schema_failure_rate", in: 0...1), capacityLoss: fault.int("capacity_loss", in: 1...10_000),
+                                     schemaFailureRate: fault.double("schema_failure_rate", in: 0...1),
+                                     toolLoopRate: fault.double("tool_loop_rate", in: 0...1), costFactor: fault.double("cost_x", in: 0.01...1000), capacityLoss: fault.int("capacity_loss", in: 1...10_000),
                                      coldStartSeconds: fault.duration("cold_start")))
         case "await_operator":
             kind = readPrompt(fields).map { .awaitOperator($0) }

@@ -8,6 +8,7 @@ import Yams
 ///     tier0: {burn_threshold: 14.4, long_window: 1h, short_window: 5m, minimum_requests: 50,
 ///             critical_ratio: 5, ratio_minimum_requests: 100, checks_to_fire: 3, checks_to_clear: 3}
 ///     tier2: {ewma_lambda: 0.2, ewma_limit: 3, cusum_k: 0.5, cusum_h: 5, minimum_requests: 20}
+///     llm: {minimum_requests: 50, ratio: 2, tool_loop_minimum: 3, cost_blowup_ratio: 2, contract_failure_maximum: 0.05}
 ///     guards: {cooldown: 30m, breaker_threshold: 2, incident_freeze: 2h}
 ///     drain: {stages: [75, 50, 25, 0], maximum_utilisation: 0.8}
 public enum PolicyManifest {
@@ -25,7 +26,7 @@ public enum PolicyManifest {
         return policy
     }
 
-    static let sections = ["slo", "tier0", "tier2", "guards", "drain"]
+    static let sections = ["slo", "tier0", "tier2", "llm", "guards", "drain"]
 
     /// The policy a mapping with `sections` describes (a policy file, or a drill's `policy:`); problems go to `reader`.
     static func read(_ top: Fields, reader: YAMLReader) -> ControlPolicy {
@@ -51,6 +52,13 @@ public enum PolicyManifest {
             policy.cusumSlack = tier2.double("cusum_k", in: 0...5) ?? policy.cusumSlack
             policy.cusumThreshold = tier2.double("cusum_h", in: 0.5...50) ?? policy.cusumThreshold
             policy.trendMinimumRequests = tier2.int("minimum_requests", in: 1...Int.max) ?? policy.trendMinimumRequests
+        }
+        if let llm = top.mapping("llm", allowed: ["minimum_requests", "ratio", "tool_loop_minimum", "cost_blowup_ratio", "contract_failure_maximum"]) {
+            policy.llmMinimumRequests = llm.int("minimum_requests", in: 1...Int.max) ?? policy.llmMinimumRequests
+            policy.llmRatio = llm.double("ratio", in: 1...1000) ?? policy.llmRatio
+            policy.toolLoopMinimum = llm.int("tool_loop_minimum", in: 1...Int.max) ?? policy.toolLoopMinimum
+            policy.costBlowupRatio = llm.double("cost_blowup_ratio", in: 1...1000) ?? policy.costBlowupRatio
+            policy.contractFailureMaximum = llm.double("contract_failure_maximum", in: 0...1) ?? policy.contractFailureMaximum
         }
         if let guards = top.mapping("guards", allowed: ["cooldown", "breaker_threshold", "incident_freeze"]) {
             policy.cooldownSeconds = guards.duration("cooldown") ?? policy.cooldownSeconds

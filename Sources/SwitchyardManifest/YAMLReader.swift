@@ -175,6 +175,16 @@ struct Fields {
         return number
     }
 
+    /// `true` or `false`.
+    func bool(_ name: String) -> Bool? {
+        guard let text = string(name) else { return nil }
+        guard let value = Bool(text.lowercased()) else {
+            reader.report(at: node(name), field: field(name), "'\(text)' is not valid; valid: true, false")
+            return nil
+        }
+        return value
+    }
+
     /// A positive duration written `90s`, `5m`, `1h` or `1h30m`, in seconds.
     func duration(_ name: String) -> Int? {
         guard let text = string(name) else { return nil }

@@ -31,8 +31,8 @@ final class Completion: Sendable {
 struct AnswerContext: Sendable {
     let router: SwitchyardRouter
     let key: TelemetryKey
-    let bundle: ReleaseBundle
-    let responseFormat: JSONValue?
+    let served: ServedBundle
+    let request: AnswerRequest
     let arrival: ContinuousClock.Instant
     let completion: Completion
 
@@ -71,7 +71,7 @@ struct AnswerContext: Sendable {
             }
             if broken {
                 let event: JSONValue = ["error": [
-                    "message": .string("the backend of \(bundle.ref) broke off the stream; this answer is incomplete"),
+                    "message": .string("the backend of \(served.resolved.bundle.ref) broke off the stream; this answer is incomplete"),
                     "type": "server_error", "code": "upstream_stream_broken",
                 ]]
                 try await writer.write(ByteBuffer(string: "data: \(event.canonicalText)\n\n"))
@@ -81,13 +81,7 @@ struct AnswerContext: Sendable {
     }
 
     private func record(status: Int, summary: AnswerSummary, firstByteAt: ContinuousClock.Instant, streamBroken: Bool) {
-        let end = ContinuousClock.now
-        let contract = status < 300 ? ContractCheck.check(answer: summary.content, responseFormat: responseFormat) : .notApplicable
-        let cost = Double(summary.inputTokens) / 1000 * bundle.pricing.inputPer1k + Double(summary.outputTokens) / 1000 * bundle.pricing.outputPer1k
-        router.telemetry.record(RequestObservation(
-            key: key, time: Date(), status: status, latencyMicros: (end - arrival).microseconds,
-            ttftMicros: (firstByteAt - arrival).microseconds, answer: summary, contract: contract,
-            refusal: status < 300 && router.refusals.isRefusal(summary), upstreamError: status >= 500,
-            streamBroken: streamBroken, costUSD: cost))
+        router.telemetry.record(served.observation(key, status: status, summary: summary, request: request, refusals: router.refusals,
+                                                   latency: ContinuousClock.now - arrival, firstByte: firstByteAt - arrival, streamBroken: streamBroken))
     }
 }

@@ -82,7 +82,8 @@ struct ProxyResponder: HTTPResponder {
             }
             let upstream = upstreamRequest(request, endpoint: endpoint, served: served, body: applied)
             let sentAt = ContinuousClock.now
-            let task = Task { try await UpstreamAnswer.fetch(upstream, client: router.client, timeout: router.configuration.upstreamTimeout,
+            let timeout = served.timeout(within: router.configuration.upstreamTimeout)
+            let task = Task { try await UpstreamAnswer.fetch(upstream, client: router.client, timeout: timeout,
                                                              maxBody: router.configuration.maxAnswerBytes) }
             ticket.attach { task.cancel() }
             let answer: UpstreamAnswer
@@ -102,7 +103,7 @@ struct ProxyResponder: HTTPResponder {
             }
             let context = AnswerContext(
                 router: router, key: TelemetryKey(bundle: choice.bundle, tenant: tenantLabel, role: .primary),
-                bundle: served.resolved.bundle, responseFormat: body?["response_format"], arrival: arrival, completion: completion)
+                served: served, request: AnswerRequest(body), arrival: arrival, completion: completion)
             var headers = Self.clientHeaders(from: answer.headers)
             headers[Self.bundleHeader] = choice.bundle.description
             headers[Self.generationHeader] = String(snapshot.generation)

@@ -46,10 +46,3 @@ final class RoutingSnapshot: AtomicReference, Sendable {
         return route.weights.map(\.bundle.name).filter { seen.insert($0).inserted }
     }
 }
-
-/// A bundle as the request path uses it: how to rewrite requests, and which backends may serve them.
-struct ServedBundle: Sendable {
-    let resolved: ResolvedBundle
-    let applier: BundleApplier
-    let pool: BackendPool
-}

@@ -42,12 +42,9 @@ extension SwitchyardRouter {
                 } else {
                     summary = AnswerSummary(json: answer.firstBytes.readableBytesView)
                 }
-                telemetry.record(RequestObservation(
-                    key: key, time: Date(), status: answer.status, latencyMicros: (ContinuousClock.now - start).microseconds,
-                    ttftMicros: (answer.firstByteAt - start).microseconds, answer: summary,
-                    contract: ContractCheck.check(answer: summary.content, responseFormat: body["response_format"]),
-                    refusal: refusals.isRefusal(summary), upstreamError: answer.status >= 500,
-                    streamBroken: answer.isStream && !summary.sawDone))
+                telemetry.record(served.observation(key, status: answer.status, summary: summary, request: AnswerRequest(body), refusals: refusals,
+                                                    latency: ContinuousClock.now - start, firstByte: answer.firstByteAt - start,
+                                                    streamBroken: answer.isStream && !summary.sawDone))
             } catch {
                 telemetry.record(RequestObservation(key: key, time: Date(), status: 502, latencyMicros: (ContinuousClock.now - start).microseconds,
                                                     upstreamError: true))

@@ -45,7 +45,7 @@ public final class TelemetryHub: Sendable {
 /// The Prometheus metrics of one series, labelled bundle, tenant and role.
 struct SeriesMetrics: Sendable {
     let requests2xx, requests4xx, requests5xx, rejected, failed, inputTokens, outputTokens, contractFailures, refusals: Counter
-    let cost: Counter
+    let cachedTokens, toolCalls, toolLoops, experienceFailures, contentFiltered, cost: Counter
     let latency, ttft: DurationHistogram
 
     init(registry: PrometheusCollectorRegistry, key: TelemetryKey) {
@@ -65,6 +65,11 @@ struct SeriesMetrics: Sendable {
         outputTokens = counter("output_tokens", "total", "Completion tokens reported in usage.")
         contractFailures = counter("contract_failures", "total", "Structured answers that did not parse or validate.")
         refusals = counter("refusals", "total", "Answers recognised as refusals.")
+        contentFiltered = counter("content_filtered", "total", "Answers the backend's safety filter stopped (finish_reason content_filter).")
+        cachedTokens = counter("cached_input_tokens", "total", "Prompt tokens the backend reported served from its prompt cache.")
+        toolCalls = counter("tool_calls", "total", "Tool calls in answers, streamed or whole.")
+        toolLoops = counter("tool_loops", "total", "Answers that called tools past the bundle's maximum tool-call depth.")
+        experienceFailures = counter("experience_failures", "total", "Answers over the output-token limit or without the required citation.")
         cost = counter("cost", "usd_total", "Cost in US dollars from usage and the bundle's prices.")
         let buckets: [Duration] = [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                                    .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30)]
@@ -88,7 +93,12 @@ struct SeriesMetrics: Sendable {
         if let answer = observation.answer {
             inputTokens.increment(by: Int64(answer.inputTokens))
             outputTokens.increment(by: Int64(answer.outputTokens))
+            cachedTokens.increment(by: Int64(answer.cachedTokens))
+            toolCalls.increment(by: Int64(answer.toolCalls))
+            if answer.finishReason == "content_filter" { contentFiltered.increment() }
         }
+        if observation.toolLoop { toolLoops.increment() }
+        if case .failed = observation.experience { experienceFailures.increment() }
         if case .failed = observation.contract { contractFailures.increment() }
         if observation.refusal { refusals.increment() }
         if observation.costUSD > 0 { cost.increment(by: observation.costUSD) }

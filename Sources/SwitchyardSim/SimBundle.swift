@@ -21,6 +21,10 @@ public struct SimBundle: Sendable {
     public var refusalRate: Double
     /// Share of structured answers that fail their output contract (a quality signal, not a failure).
     public var schemaFailureRate: Double
+    /// Share of answers that call tools past the maximum depth (an agent loop).
+    public var toolLoopRate = 0.0
+    /// Mean cost of an answered request, in US dollars.
+    public var costPerRequestUSD = 0.002
 
     public init(warmReplicas: Int, maxReplicas: Int? = nil, perReplicaConcurrency: Int = 8, coldStartSeconds: Int = 60,
                 scaleUpPerMinute: Double = 2, meanLatencySeconds: Double = 0.5, firstTokenShare: Double = 0.3, errorRate: Double = 0.001, refusalRate: Double = 0.01,

@@ -13,6 +13,8 @@ public final class SimFleet: TelemetryWindows, CapacityProvider, Sendable {
         var scaling: [BundleRef: (since: Date, from: Int)] = [:]
         var lastLoad: [BundleRef: Double] = [:]
         var random: SeededGenerator
+        /// Draws for LLM signals (tool loops, cost), apart so that they leave every other draw as it was.
+        var llmRandom: SeededGenerator
         var second = 0
     }
 
@@ -23,7 +25,7 @@ public final class SimFleet: TelemetryWindows, CapacityProvider, Sendable {
     public init(seed: UInt64, clock: ManualClock, bundles: [BundleRef: SimBundle], traffic: SimTraffic) {
         self.clock = clock
         self.traffic = traffic
-        state = Mutex(State(bundles: bundles, random: SeededGenerator(seed: seed)))
+        state = Mutex(State(bundles: bundles, random: SeededGenerator(seed: seed), llmRandom: SeededGenerator(seed: seed &+ 1)))
     }
 
     /// Changes a bundle's behaviour mid-run (fault injection).
@@ -61,6 +63,11 @@ public final class SimFleet: TelemetryWindows, CapacityProvider, Sendable {
                 observation.refusal = !failed && Double.random(in: 0..<1, using: &state.random) < profile.refusalRate
                 if !failed {
                     observation.contract = Double.random(in: 0..<1, using: &state.random) < profile.schemaFailureRate ? .failed("simulated schema failure") : .passed
+                    observation.toolLoop = Double.random(in: 0..<1, using: &state.llmRandom) < profile.toolLoopRate
+                    var answer = AnswerSummary()
+                    answer.toolCalls = observation.toolLoop ? 1 : 0
+                    observation.answer = answer
+                    observation.costUSD = profile.costPerRequestUSD * Double.random(in: 0.5..<1.5, using: &state.llmRandom)
                 }
                 state.series[bundle, default: TelemetrySeries()].record(observation)
             }

@@ -149,6 +149,22 @@ enum Migrations {
                 CREATE INDEX served_requests_by_time ON served_requests(time);
                 """)
         }
+        migrator.registerMigration("v7: evaluation reports, the promotion gate's evidence") { db in
+            try db.execute(sql: """
+                CREATE TABLE eval_reports (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    suite TEXT NOT NULL,
+                    suite_digest TEXT NOT NULL,
+                    passed INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    report TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX eval_reports_by_bundle ON eval_reports(name, version);
+                """)
+        }
         return migrator
     }
 }

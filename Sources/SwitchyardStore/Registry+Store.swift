@@ -129,10 +129,11 @@ extension SwitchyardStore {
         try read { db in try String.fetchOne(db, sql: "SELECT text FROM prompts WHERE digest = ?", arguments: [digest]) }
     }
 
-    /// Moves a bundle to another stage, within the stage rules and the freezes in force. An override of a
-    /// freeze is journaled as such.
+    /// Moves a bundle to another stage, within the stage rules and the freezes in force; production also needs a
+    /// passing evaluation report unless `skipEvaluation`. Overrides are journaled as such, with the reason.
     @discardableResult
-    public func setStage(_ ref: BundleRef, to stage: Stage, actor: String, reason: String, overrideFreeze: Bool = false) throws -> BundleRecord {
+    public func setStage(_ ref: BundleRef, to stage: Stage, actor: String, reason: String, overrideFreeze: Bool = false,
+                         skipEvaluation: Bool = false) throws -> BundleRecord {
         try write { db, time in
             let record = try Self.requireBundle(ref, in: db)
             try record.stage.checkTransition(to: stage, of: ref)
@@ -144,6 +145,9 @@ extension SwitchyardStore {
                            arguments: [stage.rawValue, ref.name, ref.version])
             var payload: [String: JSONValue] = ["from": .string(record.stage.rawValue), "to": .string(stage.rawValue)]
             payload["freeze_overridden"] = overridden.map(FreezeGuard.overrideNote)
+            if stage == .production {
+                payload["evaluation"] = try Self.evaluationGate(ref, skipReason: skipEvaluation ? reason : nil, in: db)
+            }
             try Self.append(JournalDraft(actor: actor, kind: JournalKind.bundleStage, subject: ref.description, reason: reason,
                                          payload: .object(payload)), time: time, in: db)
             return try Self.requireBundle(ref, in: db)

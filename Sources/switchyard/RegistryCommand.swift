@@ -223,13 +223,15 @@ struct RegistryStage: ParsableCommand {
     @Argument(help: "NAME@VERSION") var bundle: String
     @Argument(help: "candidate, staging, production or archived") var stage: String
     @Flag(name: .long, help: "Act despite a freeze; the override is journaled with your reason.") var overrideFreeze = false
+    @Flag(name: .long, help: "Go to production without a passing evaluation report; journaled with your reason.") var skipEval = false
     @OptionGroup var reason: ReasonOption
 
     func run() throws {
         let ref = try BundleRef(parsing: bundle)
         let target = try Stage(parsing: stage)
         let why = try reason.require()
-        let record = try state.openExisting().setStage(ref, to: target, actor: OperatorIdentity.current, reason: why, overrideFreeze: overrideFreeze)
+        let record = try state.openExisting().setStage(ref, to: target, actor: OperatorIdentity.current, reason: why, overrideFreeze: overrideFreeze,
+                                                       skipEvaluation: skipEval)
         print("\(record.ref) is now in stage \(record.stage.rawValue)")
     }
 }

@@ -18,16 +18,20 @@ struct RoutingLoader {
         var bundles: [BundleRef: ResolvedBundle] = [:]
         let drainTarget = try store.activeRollback().map(\.to)
         for ref in table.referencedBundles.union(drainTarget.map { [$0] } ?? []) {
-            let record = try store.requireBundle(ref)
-            guard let pool = try store.pool(ref)?.spec else {
-                throw SwitchyardError.failure("\(ref) is routed but has no pool", hint: "switchyard pool set \(ref) … --reason …")
-            }
-            let prompt = try record.bundle.systemPrompt.flatMap { try store.promptText(digest: $0.digest) }
-            let key = pool.apiKeyEnv.flatMap { ProcessInfo.processInfo.environment[$0] }
-            bundles[ref] = ResolvedBundle(bundle: record.bundle, systemPromptText: prompt, pool: pool,
-                                          upstreamAuthorization: key.map { "Bearer \($0)" })
+            bundles[ref] = try resolve(ref, role: "is routed")
         }
         return RoutingPlan(table: table, bundles: bundles)
+    }
+
+    /// A bundle with its prompt text, pool and upstream credential; `role` says why it needs a pool, for the error.
+    func resolve(_ ref: BundleRef, role: String) throws -> ResolvedBundle {
+        let record = try store.requireBundle(ref)
+        guard let pool = try store.pool(ref)?.spec else {
+            throw SwitchyardError.failure("\(ref) \(role) but has no pool", hint: "switchyard pool set \(ref) … --reason …")
+        }
+        let prompt = try record.bundle.systemPrompt.flatMap { try store.promptText(digest: $0.digest) }
+        let key = pool.apiKeyEnv.flatMap { ProcessInfo.processInfo.environment[$0] }
+        return ResolvedBundle(bundle: record.bundle, systemPromptText: prompt, pool: pool, upstreamAuthorization: key.map { "Bearer \($0)" })
     }
 }
 

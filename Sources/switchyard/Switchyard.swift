@@ -13,7 +13,7 @@ struct Switchyard: ParsableCommand {
         subcommands: [
             ConsoleCommand.self, StatusCommand.self, RegistryCommand.self, PoolCommand.self, RouteCommand.self, RolloutCommand.self, RollbackCommand.self, BreakerCommand.self, DrillCommand.self, ReplayCommand.self,
             FreezeCommand.self, UnfreezeCommand.self,
-            AuditCommand.self, HistoryCommand.self, AffectedCommand.self, ServeCommand.self, FakeBackendCommand.self,
+            AuditCommand.self, HistoryCommand.self, AffectedCommand.self, EvalCommand.self, ServeCommand.self, FakeBackendCommand.self,
         ]
     )
 }

@@ -103,7 +103,9 @@ import Testing
         for version in ["1.1.0", "2.0.0"] {
             #expect(try cli.run("registry", "stage", "support-assistant@\(version)", "staging", "--reason", "soak").code == 0)
         }
-        #expect(try cli.run("registry", "stage", "support-assistant@2.0.0", "production", "--reason", "ship").code == 0)
+        let ungated = try cli.run("registry", "stage", "support-assistant@2.0.0", "production", "--reason", "ship")
+        #expect(ungated.code == 3 && ungated.stderr.contains("has no passing evaluation report"))
+        #expect(try cli.run("registry", "stage", "support-assistant@2.0.0", "production", "--reason", "ship", "--skip-eval").code == 0)
         let dry = try cli.run("registry", "prune", "--keep-validated", "1", "--dry-run")
         #expect(dry.stdout == "would archive support-assistant@1.1.0\n")
         let pruned = try cli.run("registry", "prune", "--keep-validated", "1", "--reason", "tidy")

@@ -17,7 +17,7 @@ enum Fixtures {
         [
             .init(name: "support-assistant@1.0.0", stage: "production", desiredBasisPoints: 8500, observedShare: 0.861, requestsPerSecond: 41.3,
                   errorPercent: 0.4, p50Milliseconds: 380, p95Milliseconds: 912, p99Milliseconds: 1480, ttftP50Milliseconds: 212,
-                  schemaFailurePercent: 0.1, refusalPercent: 0.8, tokensPerSecond: 5210, costUSDPerHour: 18.4, inFlight: 31, warm: true, healthyReplicas: 4, replicas: 4,
+                  schemaFailurePercent: 0.1, refusalPercent: 0.8, tokensPerSecond: 5210, costUSDPerHour: 18.4, cacheHitPercent: 41.5, inFlight: 31, warm: true, healthyReplicas: 4, replicas: 4,
                   requestsPerSecondSeries: [30, 32, 35, 38, 40, 41, 44, 43, 41, 40, 42, 41, 39, 41, 43, 41],
                   burnRate: 0.6, tiers: tiersCalm),
             .init(name: "support-assistant@2.0.0", stage: "canary", desiredBasisPoints: 1000, observedShare: 0.097, requestsPerSecond: 4.6,

@@ -14,6 +14,24 @@ import Testing
         #expect(parsed.floating.isEmpty)
     }
 
+    @Test func contractsParseIntoTheBundle() throws {
+        let text = validManifest + """
+
+            contracts:
+              interface: {response_schema: {type: object, required: [answer]}}
+              cost: {max_usd_per_request: 0.01, max_usd_per_tenant_hour: 20}
+              reliability: {timeout_ms: 30000, max_tool_call_depth: 6}
+              experience: {max_output_tokens: 800, citation_pattern: '\\[KB-\\d+\\]'}
+              safety: {refusal_band: [0.01, 0.08]}
+            """
+        let contracts = try #require(try BundleManifest.parse(text, file: "app.yaml").bundle.contracts)
+        #expect(contracts.interface?.responseSchema == ["type": "object", "required": ["answer"]])
+        #expect(contracts.cost == CostContract(maxUSDPerRequest: 0.01, maxUSDPerTenantHour: 20))
+        #expect(contracts.reliability == ReliabilityContract(timeoutMs: 30000, maxToolCallDepth: 6))
+        #expect(contracts.experience == ExperienceContract(maxOutputTokens: 800, citationPattern: #"\[KB-\d+\]"#))
+        #expect(contracts.safety == SafetyContract(minRefusalRate: 0.01, maxRefusalRate: 0.08))
+    }
+
     @Test(arguments: malformedCases)
     func aMalformedManifestNamesFileLineAndField(_ malformed: MalformedCase) {
         #expect { try BundleManifest.parse(malformed.text, file: "bad.yaml") } throws: { error in

@@ -62,10 +62,11 @@ import StoreTestSupport
         #expect(throws: SwitchyardError.self) { try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "skip") }
         #expect(try fixture.snapshot() == before)
         try fixture.store.setStage(ref, to: .staging, actor: "alice", reason: "soak")
-        let record = try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship")
+        let record = try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship", skipEvaluation: true)
         #expect(record.stage == .production)
         let stages = try fixture.store.journal(JournalFilter(kind: "bundle.stage"))
-        #expect(stages.map(\.payload) == [["from": "candidate", "to": "staging"], ["from": "staging", "to": "production"]])
+        #expect(stages.map(\.payload) == [["from": "candidate", "to": "staging"],
+                                          ["from": "staging", "to": "production", "evaluation": ["skipped": "ship", "reports": 0]]])
         #expect(stages.map(\.reason) == ["soak", "ship"])
     }
 
@@ -95,7 +96,7 @@ import StoreTestSupport
         }
         try fixture.store.setRoute(tenant: "*", route: TenantRoute(weights: [.init(bundle: StoreFixture.ref("5"), basisPoints: 10000)]), actor: "alice", reason: "r")
         try fixture.store.setStage(StoreFixture.ref("6"), to: .staging, actor: "alice", reason: "r")
-        try fixture.store.setStage(StoreFixture.ref("6"), to: .production, actor: "alice", reason: "r")
+        try fixture.store.setStage(StoreFixture.ref("6"), to: .production, actor: "alice", reason: "r", skipEvaluation: true)
         let planned = try fixture.store.prune(keepValidated: 3, actor: "alice", reason: "tidy", dryRun: true)
         #expect(planned == [StoreFixture.ref("1")])
         #expect(try fixture.store.bundle(StoreFixture.ref("1"))?.stage == .candidate)
@@ -165,10 +166,42 @@ import StoreTestSupport
         let ref = StoreFixture.ref("1.0.0")
         try fixture.store.setStage(ref, to: .staging, actor: "alice", reason: "soak")
         try fixture.store.freeze(scope: .bundle("app"), reason: "INC-8", actor: "bob", expiresAfterSeconds: 3600)
-        try fixture.store.setStage(ref, to: .production, actor: "carol", reason: "hotfix is the fix", overrideFreeze: true)
+        try fixture.store.setStage(ref, to: .production, actor: "carol", reason: "hotfix is the fix", overrideFreeze: true, skipEvaluation: true)
         let entry = try #require(try fixture.store.journal(JournalFilter(kind: JournalKind.bundleStage)).last)
         #expect(entry.payload["freeze_overridden"] == .string("bundle:app by bob: INC-8"))
         #expect(entry.reason == "hotfix is the fix")
+    }
+
+    @Test func productionNeedsAPassingEvaluationReport() throws {
+        let fixture = try StoreFixture()
+        try fixture.deploy("1.0.0")
+        let ref = StoreFixture.ref("1.0.0")
+        try fixture.store.setStage(ref, to: .staging, actor: "alice", reason: "soak")
+        let suite = EvalSuite(name: "golden", cases: [], digest: "d1")
+        func report(passing: Bool) -> EvalReport {
+            EvalReport(bundle: ref, suite: suite, baseline: nil,
+                       results: [EvalCaseResult(id: "refund-json", passed: passing, failures: passing ? [] : ["not schema-valid"], outputTokens: 9)],
+                       baselineResults: [])
+        }
+        let before = try fixture.snapshot()
+        #expect { try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship") } throws: { error in
+            let error = error as! SwitchyardError
+            return error.category == .refused && error.message == "app@1.0.0 has no passing evaluation report; production needs one"
+                && error.hint?.contains("switchyard eval run app@1.0.0 --suite FILE") == true
+        }
+        #expect(try fixture.snapshot() == before, "a refused promotion changes nothing")
+
+        let failed = try fixture.store.recordEvalReport(report(passing: false), actor: "alice")
+        #expect { try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship") } throws: { error in
+            (error as! SwitchyardError).message.contains("its last report, #\(failed), failed: golden: 0 of 1 case(s) passed")
+        }
+        let passed = try fixture.store.recordEvalReport(report(passing: true), actor: "alice")
+        try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship")
+        let entry = try #require(try fixture.store.journal(JournalFilter(kind: JournalKind.bundleStage)).last)
+        #expect(entry.payload["evaluation"]?["report_id"] == .int(passed))
+        #expect(try fixture.store.evalReports(ref).map(\.report.passed) == [false, true])
+        let journaled = try fixture.store.journal(JournalFilter(kind: JournalKind.evalReport))
+        #expect(journaled.map(\.reason) == ["golden: 0 of 1 case(s) passed (0%, 100% required): FAILED", "golden: 1 of 1 case(s) passed (100%, 100% required): passed"])
     }
 
     @Test func anExpiredFreezeNoLongerHolds() throws {

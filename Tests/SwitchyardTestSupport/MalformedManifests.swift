@@ -88,5 +88,22 @@ public let malformedCases: [MalformedCase] = [
     .init(name: "empty file", replace: validManifest, with: "", line: 1, field: "", says: "the file is empty"),
     .init(name: "too many stop sequences", replace: "  max_tokens: 512", with: "  max_tokens: 512\n  stop: [a, b, c, d, e]", line: 13,
           field: "decoding.stop", says: "valid: at most 4"),
+    .init(name: "empty contracts", replace: pricingEnd, with: pricingEnd + "\ncontracts: {}", line: 26,
+          field: "contracts", says: "declares nothing: give interface, cost, reliability, experience or safety, or remove it"),
+    .init(name: "contract part that declares nothing", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  cost: {}", line: 27,
+          field: "contracts.cost", says: "declares nothing; give one or more of max_usd_per_request, max_usd_per_tenant_hour"),
+    .init(name: "refusal band upside down", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  safety:\n    refusal_band: [0.2, 0.1]", line: 28,
+          field: "contracts.safety.refusal_band", says: "two rates from 0 to 1, lowest first"),
+    .init(name: "invalid citation pattern", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  experience:\n    citation_pattern: \"[KB-\"",
+          line: 28, field: "contracts.experience.citation_pattern", says: "not a valid regular expression"),
+    .init(name: "unknown contract", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  latency: {p99_ms: 100}", line: 27,
+          field: "contracts.latency", says: "unknown field 'latency' in contracts"),
+    .init(name: "invalid response schema", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  interface:\n    response_schema:\n      type: objekt",
+          line: 29, field: "contracts.interface.response_schema.type", says: "invalid JSON Schema"),
+    .init(name: "tool-call depth of zero", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  reliability: {max_tool_call_depth: 0}", line: 27,
+          field: "contracts.reliability.max_tool_call_depth", says: "0 is out of range"),
 ]
+
+/// The manifest's last line, where contract cases append a `contracts:` section.
+let pricingEnd = "  output_per_1k: 0.0006"
 

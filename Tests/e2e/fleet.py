@@ -166,6 +166,11 @@ def start_rollout(fleet, plan_text):
     fleet.cli("rollout", "start", "support-assistant@2.0.0", "--plan", str(plan), "--reason", "e2e")
 
 
+def abort_rollout(fleet):
+    """Leaves no rollout running for the next test, whatever this one did (no rollout to abort is fine)."""
+    subprocess.run([str(BINARY), "rollout", "abort", "--reason", "test cleanup", "--state", str(fleet.state)], capture_output=True)
+
+
 def wait_for(condition, timeout, what):
     deadline = time.time() + timeout
     while time.time() < deadline:

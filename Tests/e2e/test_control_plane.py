@@ -5,7 +5,7 @@ import threading
 import httpx
 import pytest
 
-from fleet import FAST, default_weights, running_fleet, rollout_entries, start_rollout, wait_for
+from fleet import FAST, abort_rollout, default_weights, running_fleet, rollout_entries, start_rollout, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +21,7 @@ def baseline(fleet):
         fleet.set_profile(version, **FAST)
     fleet.route("support-assistant@1.0.0=100%")
     yield
-    fleet_abort(fleet)
-
-
-def fleet_abort(fleet):
-    """Leaves no rollout running for the next test, whatever this one did."""
-    import subprocess
-    from fleet import BINARY
-    subprocess.run([str(BINARY), "rollout", "abort", "--reason", "test cleanup", "--state", str(fleet.state)], capture_output=True)
+    abort_rollout(fleet)
 
 
 def test_a_timed_pause_advances_on_its_own(fleet):

@@ -724,3 +724,8 @@ def test_the_fake_backend_answers_misuse_with_an_error(tmp_path):
         error(httpx.get(url + "/health", timeout=10), 503, "backend is warming up")
     finally:
         stop_processes([process])
+
+
+def test_drills_that_cannot_run_say_why(tmp_path):
+    fails(2, ["tool-loop: tool_loop_rate is simulated only, in virtual time", "run it without --realtime"],
+          "drill", "run", ROOT / "Docs/drills/tool-loop.yaml", "--realtime", "--keep-state", tmp_path)

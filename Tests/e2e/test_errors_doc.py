@@ -64,6 +64,9 @@ UNTESTED = {
     "journal entry #": "replay reads an entry its own index just listed; only a deletion in between could hide it",
     "the simulation has no pool for": "drill scripts give every fleet version a pool; a programming error",
     "a replay changes nothing": "the replay console is read-only, so no key reaches the action that says this",
+    "the evaluation router did not start": "needs the loopback listener to fail to bind port 0",
+    "evaluation report #N of": "needs a stored report's JSON edited in the database",
+    "is to be evaluated but has no pool": "the same check as a routed bundle without a pool, which test_error_messages covers",
 }
 
 

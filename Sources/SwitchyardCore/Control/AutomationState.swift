@@ -6,9 +6,11 @@ public struct AutomationState: Hashable, Sendable, Codable {
     public var watched: BundleRef?
     public var tier0: Tier0Trigger
     public var tier2 = TrendWatch()
+    /// The LLM signals on the same canary: tool loops, cost, refusal band, contract failures.
+    public var llm = LLMTrigger()
 
     enum CodingKeys: String, CodingKey {
-        case guards, watched, tier0, tier2
+        case guards, watched, tier0, tier2, llm
     }
 
     public init(policy: ControlPolicy) {
@@ -22,6 +24,7 @@ public struct AutomationState: Hashable, Sendable, Codable {
         watched = try container.decodeIfPresent(BundleRef.self, forKey: .watched)
         tier0 = try container.decode(Tier0Trigger.self, forKey: .tier0)
         tier2 = try container.decodeIfPresent(TrendWatch.self, forKey: .tier2) ?? TrendWatch()
+        llm = try container.decodeIfPresent(LLMTrigger.self, forKey: .llm) ?? LLMTrigger()
     }
 
     /// Points tier 0 at `canary`, starting its count afresh when the canary changed.
@@ -30,5 +33,6 @@ public struct AutomationState: Hashable, Sendable, Codable {
         watched = canary
         tier0.reset()
         tier2 = TrendWatch()
+        llm.reset()
     }
 }

@@ -29,6 +29,16 @@ public struct ControlPolicy: Hashable, Sendable {
     public var cusumThreshold = 5.0
     /// Tier 2: minutes with fewer canary requests than this are skipped.
     public var trendMinimumRequests = 20
+    /// LLM signals: fewer canary requests than this in the short window make them inconclusive.
+    public var llmMinimumRequests = 50
+    /// LLM signals: the canary's tool-loop, tool-call and contract-failure rates may be this multiple of the baseline's.
+    public var llmRatio = 2.0
+    /// LLM signals: answers past the maximum tool-call depth in the window before a loop is a hard failure.
+    public var toolLoopMinimum = 3
+    /// LLM signals: the canary's mean cost per answer may be this multiple of the baseline's.
+    public var costBlowupRatio = 2.0
+    /// LLM signals: the share of answers that may break a declared contract.
+    public var contractFailureMaximum = 0.05
 
     public init() {}
 

@@ -143,19 +143,26 @@ public struct DrillFault: Hashable, Sendable {
     public var ttftFactor: Double?
     public var refusalRate: Double?
     public var schemaFailureRate: Double?
+    /// Share of answers that call tools past the maximum depth, as an agent stuck in a loop.
+    public var toolLoopRate: Double?
+    /// Cost per request multiplied (longer answers, a pricier model behind the same name).
+    public var costFactor: Double?
     /// Warm replicas lost at once.
     public var capacityLoss: Int?
     /// Every replica restarts at once and serves again after this many seconds.
     public var coldStartSeconds: Int?
 
     public init(version: String?, errorRate: Double? = nil, latencyFactor: Double? = nil, ttftFactor: Double? = nil, refusalRate: Double? = nil,
-                schemaFailureRate: Double? = nil, capacityLoss: Int? = nil, coldStartSeconds: Int? = nil) {
+                schemaFailureRate: Double? = nil, toolLoopRate: Double? = nil, costFactor: Double? = nil, capacityLoss: Int? = nil,
+                coldStartSeconds: Int? = nil) {
         self.version = version
         self.errorRate = errorRate
         self.latencyFactor = latencyFactor
         self.ttftFactor = ttftFactor
         self.refusalRate = refusalRate
         self.schemaFailureRate = schemaFailureRate
+        self.toolLoopRate = toolLoopRate
+        self.costFactor = costFactor
         self.capacityLoss = capacityLoss
         self.coldStartSeconds = coldStartSeconds
     }
@@ -163,6 +170,7 @@ public struct DrillFault: Hashable, Sendable {
     /// Whether the fault makes answers worse; a fault that only takes capacity away leaves the version sound.
     public var degradesAnswers: Bool {
         errorRate != nil || latencyFactor != nil || ttftFactor != nil || refusalRate != nil || schemaFailureRate != nil
+            || toolLoopRate != nil || costFactor != nil
     }
 }
 

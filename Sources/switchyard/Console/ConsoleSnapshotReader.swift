@@ -64,7 +64,8 @@ struct ConsoleSnapshotReader: Sendable {
                 p50Milliseconds: Self.milliseconds(seen?.latency, \.p50), p95Milliseconds: Self.milliseconds(seen?.latency, \.p95),
                 p99Milliseconds: Self.milliseconds(seen?.latency, \.p99), ttftP50Milliseconds: Self.milliseconds(seen?.timeToFirstToken, \.p50),
                 schemaFailurePercent: (seen?.schemaFailureRate ?? 0) * 100, refusalPercent: (seen?.refusalRate ?? 0) * 100,
-                tokensPerSecond: seen?.outputTokensPerSecond ?? 0, costUSDPerHour: seen?.costUSDPerHour ?? 0, inFlight: seen?.inFlight ?? 0, warm: healthy > 0,
+                tokensPerSecond: seen?.outputTokensPerSecond ?? 0, costUSDPerHour: seen?.costUSDPerHour ?? 0,
+                cacheHitPercent: seen?.cacheHitRate.map { $0 * 100 }, inFlight: seen?.inFlight ?? 0, warm: healthy > 0,
                 healthyReplicas: healthy, replicas: pool?.replicas ?? 0, requestsPerSecondSeries: seen?.requestsPerSecondSeries ?? [],
                 burnRate: seen.map { $0.errorRate / max(1 - policy.slo, 1e-9) },
                 tiers: tiers(for: ref, automation: automation, rollout: rollout))
@@ -83,12 +84,14 @@ struct ConsoleSnapshotReader: Sendable {
 
     private func tiers(for ref: BundleRef, automation: AutomationState, rollout: Rollout?) -> [ConsoleSnapshot.DetectorTier] {
         let watched = automation.watched == ref
-        let tier0State = watched ? ConsoleSnapshot.DetectorTier.State(rawValue: automation.tier0.checks.state.rawValue) ?? .ok : .ok
+        let worst = [automation.tier0.checks.state, automation.llm.state].max { Self.severity($0) < Self.severity($1) }!
+        let tier0State = watched ? ConsoleSnapshot.DetectorTier.State(rawValue: worst.rawValue) ?? .ok : .ok
         let tier0 = ConsoleSnapshot.DetectorTier(
             state: tier0State,
             threshold: String(format: "burn >%.1f", policy.burn.threshold)
                 + " (\(DurationText.format(policy.burn.longWindowSeconds)) & \(DurationText.format(policy.burn.shortWindowSeconds)))"
-                + String(format: " or errors >%.0f× baseline, %d checks", policy.ratio.maximumRatio, policy.checksToFire))
+                + String(format: " or errors >%.0f× baseline, %d checks", policy.ratio.maximumRatio, policy.checksToFire)
+                + "; tool loops, cost, refusal band, contracts")
         var tier1 = ConsoleSnapshot.DetectorTier(state: .ok, threshold: "analysis: pass ≥95, marginal ≥75")
         if rollout?.canary == ref, let analysis = rollout?.lastAnalysis {
             tier1.state = switch analysis.outcome {
@@ -97,11 +100,19 @@ struct ConsoleSnapshotReader: Sendable {
             case .fail: .firing
             }
         }
-        let trending = watched ? automation.tier2.signalling.sorted() : []
+        let trending = watched ? (automation.tier2.signalling.sorted() + automation.llm.advising.map(\.rawValue).sorted()) : []
         let tier2 = ConsoleSnapshot.DetectorTier(state: trending.isEmpty ? .ok : .watching,
-                                                 threshold: trending.isEmpty ? "trends (advisory): refusals, schema failures"
+                                                 threshold: trending.isEmpty ? "trends (advisory): refusals, schema failures, tool calls"
                                                      : "trend (advisory): \(trending.joined(separator: ", "))")
         return [tier0, tier1, tier2]
+    }
+
+    private static func severity(_ state: DetectorState) -> Int {
+        switch state {
+        case .ok: 0
+        case .watching: 1
+        case .firing: 2
+        }
     }
 
     static func rolloutView(_ rollout: Rollout, now: Date) -> ConsoleSnapshot.Rollout {

@@ -36,7 +36,7 @@ enum DemoFleet {
         let validated = BundleRef(name: "support-assistant", version: "1.0.0")
         try store.signOff(validated, actor: actor, reason: "demo: golden suite passed")
         try store.setStage(validated, to: .staging, actor: actor, reason: "demo")
-        try store.setStage(validated, to: .production, actor: actor, reason: "demo")
+        try store.setStage(validated, to: .production, actor: actor, reason: "demo: seeded fleet, no evaluation suite", skipEvaluation: true)
         try store.setRoute(tenant: RoutingTable.defaultTenant, route: TenantRoute(weights: [WeightedBundle(bundle: validated, basisPoints: fullWeight)]),
                            actor: actor, reason: "demo: all traffic on the validated bundle")
         try store.setRoute(tenant: "acme", route: TenantRoute(weights: [WeightedBundle(bundle: validated, basisPoints: fullWeight)],
@@ -62,8 +62,10 @@ enum DemoFleet {
             let bundle = try store.requireBundle(pool.bundle).bundle
             // 2.0.0 misbehaves a little, so that there is something to roll back.
             let errors = pool.bundle.version.hasPrefix("2.") ? 0.04 : 0.0003
-            let profile = BackendProfile(model: bundle.model.id, revision: bundle.model.revision ?? "unpinned", ttft: .init(p50Ms: 60, p99Ms: 400),
+            var profile = BackendProfile(model: bundle.model.id, revision: bundle.model.revision ?? "unpinned", ttft: .init(p50Ms: 60, p99Ms: 400),
                                          tokensPerSecond: 80, outputTokens: 24, errorRate: errors, refusalRate: 0.01)
+            // Recurring sessions hit the backend's prompt cache, so the console's cache% column has figures.
+            profile.promptCache = true
             for _ in pool.endpoints {
                 backends.append(FakeBackend(name: "\(pool.bundle)#\(backends.count)", profile: profile, seed: UInt64(backends.count + 1)))
             }

@@ -29,6 +29,10 @@ final class RealtimeDrill: Sendable {
         if FileManager.default.fileExists(atPath: "\(directory)/\(SwitchyardStore.fileName)") {
             throw SwitchyardError.usage("'\(directory)' already holds a state", hint: "a drill seeds a fresh one: remove it or pick another directory")
         }
+        if script.steps.contains(where: { if case .fault(let fault) = $0.kind { fault.toolLoopRate != nil } else { false } }) {
+            throw SwitchyardError.usage("\(script.name): tool_loop_rate is simulated only, in virtual time",
+                                        hint: "the real-time runner sends single-turn requests, so no conversation reaches a tool-call depth; run it without --realtime")
+        }
         let store = try SwitchyardStore(directory: directory, clock: WallClock(), create: true)
         let backends = script.bundles.map { bundle in
             FakeBackend(name: "\(script.bundleName)@\(bundle.version)", profile: profile(bundle, script: script), seed: script.seed)
@@ -136,6 +140,7 @@ final class RealtimeDrillDriver: Service, Sendable {
                 if let factor = fault.ttftFactor { profile.ttft = profile.ttft.scaled(by: factor) }
                 if let rate = fault.refusalRate { profile.refusalRate = rate }
                 if let rate = fault.schemaFailureRate { profile.malformedRate = rate }
+                if let factor = fault.costFactor { profile.outputTokens = max(1, Int((Double(profile.outputTokens) * factor).rounded())) }
                 if let lost = fault.capacityLoss {
                     let perReplica = script.bundles.first { $0.version == ref.version }?.perReplicaConcurrency ?? 1
                     profile.maxConcurrency = max(0, profile.maxConcurrency - lost * perReplica)

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Judges one answer against a bundle's contracts. Built once per bundle (it compiles the citation pattern),
+/// used on every answer the bundle gives.
+public struct ContractJudge: @unchecked Sendable {
+    public let contracts: BundleContracts
+    /// The depth past which an answer counts as a tool loop.
+    public let maxToolCallDepth: Int
+    // NSRegularExpression is immutable once built and safe to share across threads.
+    private let citation: NSRegularExpression?
+
+    public init(_ contracts: BundleContracts?) {
+        self.contracts = contracts ?? BundleContracts()
+        maxToolCallDepth = contracts?.reliability?.maxToolCallDepth ?? ReliabilityContract.defaultMaxToolCallDepth
+        citation = contracts?.experience?.citationPattern.flatMap { try? NSRegularExpression(pattern: $0) }
+    }
+
+    /// The interface contract: the request's own `response_format`, then the bundle's response schema.
+    public func interface(answer: String, responseFormat: JSONValue?) -> ContractOutcome {
+        let asked = ContractCheck.check(answer: answer, responseFormat: responseFormat)
+        guard asked == .passed, let schema = contracts.interface?.responseSchema, let value = try? JSONValue(parsing: answer.utf8) else {
+            return asked
+        }
+        if let problem = JSONSchemaValidator.firstViolation(of: value, against: schema) { return .failed("bundle contract: \(problem)") }
+        return .passed
+    }
+
+    /// The experience contract, for an answer that did not refuse: output tokens and the citation format.
+    public func experience(_ answer: AnswerSummary) -> ContractOutcome {
+        guard let contract = contracts.experience, contract.maxOutputTokens != nil || citation != nil else { return .notApplicable }
+        if let limit = contract.maxOutputTokens, answer.outputTokens > limit {
+            return .failed("\(answer.outputTokens) output tokens, over the contract's \(limit)")
+        }
+        // An answer that only calls tools has no text to cite from yet.
+        if let citation, answer.toolCalls == 0 {
+            let text = answer.content
+            if citation.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+                return .failed("no citation matching \(contract.citationPattern ?? "")")
+            }
+        }
+        return .passed
+    }
+
+    /// Whether an answer at `depth` tool-call rounds in a row is a loop.
+    public func isToolLoop(depth: Int) -> Bool { depth > maxToolCallDepth }
+}
+
+/// Counts how many tool-call rounds in a row a conversation has made: the assistant turns that called tools
+/// since the last user turn. It reads the request alone, so it needs no memory of the session.
+public enum ToolCallDepth {
+    /// Rounds already in the request (chat `messages`, or a Responses `input` list of items).
+    public static func prior(in body: [String: JSONValue]) -> Int {
+        if case .array(let messages)? = body["messages"] {
+            return trailingRounds(messages, isUser: { $0["role"] == "user" }, isToolCall: { $0["role"] == "assistant" && $0["tool_calls"] != nil })
+        }
+        if case .array(let items)? = body["input"] {
+            return trailingRounds(items, isUser: { $0["role"] == "user" }, isToolCall: { $0["type"] == "function_call" })
+        }
+        return 0
+    }
+
+    private static func trailingRounds(_ turns: [JSONValue], isUser: (JSONValue) -> Bool, isToolCall: (JSONValue) -> Bool) -> Int {
+        var rounds = 0
+        for turn in turns.reversed() {
+            if isUser(turn) { break }
+            if isToolCall(turn) { rounds += 1 }
+        }
+        return rounds
+    }
+}
