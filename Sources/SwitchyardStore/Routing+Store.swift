@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SwitchyardCore
 
@@ -32,17 +33,22 @@ extension SwitchyardStore {
     }
 
     /// Commits a new generation with `tenant`'s route replaced (removed when nil), after checking that every
-    /// bundle it names is registered, not archived, and has a pool.
+    /// bundle it names is registered, not archived, and has a pool. While a freeze covers it, a bundle that has
+    /// never served is refused unless `overrideFreeze`: a freeze keeps the prompt-cache namespaces in service.
     @discardableResult
-    public func setRoute(tenant: String, route: TenantRoute?, inFlightPolicy: InFlightPolicy? = nil, actor: String, reason: String) throws -> RoutingTable {
+    public func setRoute(tenant: String, route: TenantRoute?, inFlightPolicy: InFlightPolicy? = nil, actor: String, reason: String,
+                         overrideFreeze: Bool = false) throws -> RoutingTable {
         try route?.validate()
         return try write { db, time in
             let current = try Self.currentRouting(in: db)
             if route == nil && current.routes[tenant] == nil {
                 throw SwitchyardError.failure("tenant '\(tenant)' has no route of its own to remove")
             }
+            let overridden = try Self.checkNewNamespaces(route?.bundles ?? [], tenant: tenant, at: Timestamp.parse(time)!,
+                                                         overrideReason: overrideFreeze ? reason : nil, in: db)
             let next = current.replacing(tenant: tenant, with: route, inFlightPolicy: inFlightPolicy)
             var payload: [String: JSONValue] = ["generation": .int(next.generation), "tenant": .string(tenant)]
+            if !overridden.isEmpty { payload["freeze_overridden"] = .array(overridden.map(FreezeGuard.overrideNote)) }
             payload["in_flight_policy"] = .string((inFlightPolicy ?? .finish).rawValue)
             payload["route"] = try route.map { try JSONValue(encoding: $0) } ?? .null
             payload["previous"] = try current.routes[tenant].map { try JSONValue(encoding: $0) } ?? .null
@@ -51,6 +57,30 @@ extension SwitchyardStore {
                 time: time, in: db)
             return next
         }
+    }
+
+    /// Under a freeze, refuses to route a bundle that no generation has ever routed (its cache namespace would be
+    /// new); returns the freezes overridden. Bundles that served before (a rollback target) are always allowed.
+    static func checkNewNamespaces(_ refs: [BundleRef], tenant: String, at now: Date, overrideReason: String?, in db: Database) throws -> [Freeze] {
+        let freezes = try activeFreezes(at: now, in: db).map(\.freeze)
+        guard !freezes.isEmpty, !refs.isEmpty else { return [] }
+        var served = Set<BundleRef>()
+        for text in try String.fetchAll(db, sql: "SELECT routing FROM routing_generations") {
+            if let table = try? JSONValue(parsing: text.utf8).decode(as: RoutingTable.self) { served.formUnion(table.referencedBundles) }
+        }
+        var overridden: [Freeze] = []
+        for ref in Set(refs).subtracting(served).sorted() {
+            let action = GuardedAction.routeNewBundle(bundleName: ref.name, tenant: tenant == RoutingTable.defaultTenant ? nil : tenant)
+            guard let freeze = FreezeGuard.blocking(action, freezes: freezes, at: now) else { continue }
+            guard overrideReason != nil else {
+                throw SwitchyardError.refused(
+                    "\(ref) has never served, and \(FreezeGuard.describe(freeze))",
+                    hint: "a freeze keeps the bundles in service (and their prompt caches) as they are: route to a bundle that has served "
+                        + "before, or pass --override-freeze --reason \"…\" (journaled as an override)")
+            }
+            overridden.append(freeze)
+        }
+        return overridden
     }
 
     /// Checks that the bundles a change routes to can serve (registered, not archived, deployed), then commits

@@ -38,6 +38,8 @@ struct RouteSet: ParsableCommand {
     var migrateSessions = false
     @Option(name: .long, help: "Requests in flight on a bundle this removes: finish (default) or reissue (cancel and resend those not yet answering).")
     var inFlight: String = InFlightPolicy.finish.rawValue
+    @Flag(name: .long, help: "Route a bundle that has never served despite a freeze; the override is journaled with your reason.")
+    var overrideFreeze = false
     @OptionGroup var reason: ReasonOption
 
     func run() throws {
@@ -59,7 +61,8 @@ struct RouteSet: ParsableCommand {
             throw SwitchyardError.usage("--in-flight '\(inFlight)' is not a policy", hint: "valid: finish, reissue")
         }
         let key = tenant ?? RoutingTable.defaultTenant
-        let table = try state.openExisting().setRoute(tenant: key, route: route, inFlightPolicy: policy, actor: OperatorIdentity.current, reason: why)
+        let table = try state.openExisting().setRoute(tenant: key, route: route, inFlightPolicy: policy, actor: OperatorIdentity.current, reason: why,
+                                                               overrideFreeze: overrideFreeze)
         print("generation \(table.generation) committed: \(RouteText.tenantName(key)) → \(RouteText.weights(route))")
     }
 }

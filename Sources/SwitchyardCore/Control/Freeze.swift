@@ -74,11 +74,13 @@ public enum GuardedAction: Hashable, Sendable {
     case promote(bundleName: String)
     case stageChange(bundleName: String, to: Stage)
     case startRollout(bundleName: String)
+    /// Routing traffic to a bundle that has never served: a new prompt-cache namespace.
+    case routeNewBundle(bundleName: String, tenant: String?)
     case rollback
 
     var target: (bundle: String?, tenant: String?) {
         switch self {
-        case .advanceRollout(let name, let tenant): (name, tenant)
+        case .advanceRollout(let name, let tenant), .routeNewBundle(let name, let tenant): (name, tenant)
         case .promote(let name), .startRollout(let name): (name, nil)
         case .stageChange(let name, _): (name, nil)
         case .rollback: (nil, nil)
@@ -102,10 +104,14 @@ public enum FreezeGuard {
     public static func check(_ action: GuardedAction, freezes: [Freeze], at now: Date, overrideReason: String? = nil) throws -> Freeze? {
         guard let freeze = blocking(action, freezes: freezes, at: now) else { return nil }
         guard overrideReason == nil else { return freeze }
-        let until = freeze.expires.map { " until \(Timestamp.format($0))" } ?? " until someone unfreezes"
         throw SwitchyardError.refused(
-            "frozen (\(freeze.scope)) by \(freeze.actor)\(until): \(freeze.reason)",
-            hint: "rollbacks are still allowed; to act anyway, pass --override-freeze --reason \"…\" (journaled as an override)")
+            describe(freeze), hint: "rollbacks are still allowed; to act anyway, pass --override-freeze --reason \"…\" (journaled as an override)")
+    }
+
+    /// `frozen (SCOPE) by WHO until WHEN: WHY`.
+    public static func describe(_ freeze: Freeze) -> String {
+        let until = freeze.expires.map { " until \(Timestamp.format($0))" } ?? " until someone unfreezes"
+        return "frozen (\(freeze.scope)) by \(freeze.actor)\(until): \(freeze.reason)"
     }
 
     /// How an overridden freeze is written in the journal.
