@@ -30,8 +30,10 @@ extension ControlLoop {
                 actor: "auto:tier2", kind: JournalKind.automation("trend"), subject: rollout.canary.description,
                 reason: "advisory, no action: \(trend.summary)", payload: ["readings": try JSONValue(encoding: trend)]))
         }
-        let llm = state.llm.check(canary: windows.canaryShort, baseline: windows.baselineShort,
-                                  contracts: try store.bundle(rollout.canary)?.bundle.contracts, policy: policy)
+        let contracts = try store.bundle(rollout.canary)?.bundle.contracts
+        let tenantCost = contracts?.cost?.maxUSDPerTenantHour == nil ? [:] : telemetry.costByTenant(bundle: rollout.canary, lastSeconds: 3600, now: now)
+        let llm = state.llm.check(canary: windows.canaryShort, baseline: windows.baselineShort, contracts: contracts, policy: policy,
+                                  tenantHourCost: tenantCost)
         for advisory in llm.advisories {
             try store.saveAutomation(state, draft: JournalDraft(
                 actor: "auto:tier2", kind: JournalKind.automation("llm-advisory"), subject: rollout.canary.description,

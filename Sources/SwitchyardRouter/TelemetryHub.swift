@@ -112,6 +112,13 @@ extension TelemetryHub: TelemetryWindows {
         primarySeriesList(of: bundle).reduce(TelemetryCounters()) { $0 + $1.totals(lastSeconds: seconds, now: now) }
     }
 
+    public func costByTenant(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> [String: Double] {
+        let series = entries.withLock { all in all.filter { $0.key.bundle == bundle && $0.key.role == .primary }.map { ($0.key.tenant, $0.value.series) } }
+        return series.reduce(into: [:]) { costs, pair in
+            costs[pair.0, default: 0] += Double(pair.1.totals(lastSeconds: seconds, now: now).costMicroUSD) / 1e6
+        }
+    }
+
     public func latencySamples(bundle: BundleRef, lastSeconds seconds: Int, now: Date, ttft: Bool) -> [Double] {
         primarySeriesList(of: bundle).flatMap { $0.latencySamples(lastSeconds: seconds, now: now, ttft: ttft) }
     }

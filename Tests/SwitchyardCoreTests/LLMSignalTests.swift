@@ -101,6 +101,19 @@ import Testing
             .advisories.map(\.signal) == [.toolCallRate])
     }
 
+    @Test func aTenantOverItsHourlyBudgetIsAdvisedOnceAndNamed() {
+        var trigger = LLMTrigger()
+        let contract = BundleContracts(cost: CostContract(maxUSDPerTenantHour: 20))
+        let over = trigger.check(canary: window(), baseline: window(), contracts: contract, policy: ControlPolicy(),
+                                 tenantHourCost: ["acme": 21.3, "globex": 25, "initech": 3])
+        #expect(over.firing.isEmpty, "spend also grows with a tenant's own traffic: advice, never a rollback")
+        #expect(over.advisories.map(\.summary) == ["tenant globex spent $25.00 on the canary in the last hour (and 1 other tenant(s)), over the contract's $20.00 per tenant-hour"])
+        let again = trigger.check(canary: window(), baseline: window(), contracts: contract, policy: ControlPolicy(), tenantHourCost: ["globex": 26])
+        #expect(again.advisories.isEmpty)
+        var unbudgeted = LLMTrigger()
+        #expect(unbudgeted.check(canary: window(), baseline: window(), contracts: nil, policy: ControlPolicy(), tenantHourCost: ["acme": 1e6]).advisories.isEmpty)
+    }
+
     @Test func theTriggerSurvivesTheStoredAutomationState() throws {
         var state = AutomationState(policy: ControlPolicy())
         _ = state.llm.check(canary: window(toolLoops: 5), baseline: window(), contracts: nil, policy: ControlPolicy())

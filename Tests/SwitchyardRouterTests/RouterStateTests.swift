@@ -132,3 +132,18 @@ final class CancelCounter: @unchecked Sendable {
     func hit() { lock.withLock { hits += 1 } }
     var count: Int { lock.withLock { hits } }
 }
+
+@Suite struct TelemetryHubTests {
+    @Test func costIsSplitByTenantOverPrimaryTrafficOnly() {
+        let hub = TelemetryHub()
+        let canary = try! BundleRef(parsing: "app@2")
+        let now = Date()
+        for (tenant, role, cost) in [("acme", TrafficRole.primary, 0.5), ("acme", .primary, 0.25), ("globex", .primary, 1.0), ("acme", .shadow, 9.0)] {
+            hub.record(RequestObservation(key: TelemetryKey(bundle: canary, tenant: tenant, role: role), time: now, status: 200, latencyMicros: 1000,
+                                          costUSD: cost))
+        }
+        hub.record(RequestObservation(key: TelemetryKey(bundle: try! BundleRef(parsing: "app@1"), tenant: "acme", role: .primary), time: now,
+                                      status: 200, latencyMicros: 1000, costUSD: 7))
+        #expect(hub.costByTenant(bundle: canary, lastSeconds: 3600, now: now + 1) == ["acme": 0.75, "globex": 1.0])
+    }
+}

@@ -6,6 +6,14 @@ public protocol TelemetryWindows: Sendable {
     func counters(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> TelemetryCounters
     /// Latency or time-to-first-token samples (microseconds) of live traffic to `bundle` over the last `seconds`.
     func latencySamples(bundle: BundleRef, lastSeconds seconds: Int, now: Date, ttft: Bool) -> [Double]
+    /// What live traffic to `bundle` cost each tenant over the last `seconds`, in US dollars.
+    func costByTenant(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> [String: Double]
+}
+
+extension TelemetryWindows {
+    /// Sources that keep no per-tenant series (the simulation, journal snapshots) know no tenant's cost;
+    /// the tenant-budget signal then stays silent.
+    public func costByTenant(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> [String: Double] { [:] }
 }
 
 /// Runs an analysis step: each metric judged canary against baseline over the same window.

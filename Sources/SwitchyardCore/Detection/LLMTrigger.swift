@@ -17,9 +17,12 @@ public enum LLMSignal: String, Hashable, Sendable, Codable, CodingKeyRepresentab
     case refusalBelowBand = "refusal_below_band"
     /// Answers breaking a declared interface or experience contract (hard).
     case contractFailures = "contract_failures"
+    /// A tenant spent more on the canary in the last hour than the cost contract's budget (advisory: spend
+    /// also grows with the tenant's own traffic).
+    case tenantBudget = "tenant_budget"
 
     /// Whether a firing signal rolls the canary back; the others are journaled and shown only.
-    public var hard: Bool { self != .toolCallRate && self != .refusalBelowBand }
+    public var hard: Bool { ![.toolCallRate, .refusalBelowBand, .tenantBudget].contains(self) }
 }
 
 /// One LLM signal's reading, journaled with the decision it caused.
@@ -53,9 +56,14 @@ public struct LLMTrigger: Hashable, Sendable, Codable {
     }
 
     /// Judges the canary's window against the baseline's and the canary bundle's contracts.
-    public mutating func check(canary: TelemetryCounters, baseline: TelemetryCounters, contracts: BundleContracts?, policy: ControlPolicy) -> Outcome {
+    /// `tenantHourCost` is what each tenant spent on the canary in the last hour, in US dollars.
+    public mutating func check(canary: TelemetryCounters, baseline: TelemetryCounters, contracts: BundleContracts?, policy: ControlPolicy,
+                               tenantHourCost: [String: Double] = [:]) -> Outcome {
         var outcome = Outcome()
-        for reading in Self.readings(canary: canary, baseline: baseline, contracts: contracts ?? BundleContracts(), policy: policy) {
+        let contracts = contracts ?? BundleContracts()
+        var readings = Self.readings(canary: canary, baseline: baseline, contracts: contracts, policy: policy)
+        if let budget = Self.tenantBudget(tenantHourCost, contracts: contracts) { readings.append(budget) }
+        for reading in readings {
             if reading.signal.hard {
                 var pair = checks[reading.signal] ?? ConsecutiveChecks(toFire: policy.checksToFire, toClear: policy.checksToClear)
                 outcome.started = pair.record(reading.verdict) || outcome.started
@@ -137,6 +145,19 @@ public struct LLMTrigger: Hashable, Sendable, Codable {
                                       + percent(limit) + ", baseline " + percent(baseline.contractFailureRate) + ")"))
         }
         return out
+    }
+
+    /// The tenant-budget reading: fails for the tenant furthest over `max_usd_per_tenant_hour`; nil without a budget.
+    static func tenantBudget(_ costs: [String: Double], contracts: BundleContracts) -> LLMReading? {
+        guard let budget = contracts.cost?.maxUSDPerTenantHour else { return nil }
+        let over = costs.filter { $0.value > budget }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        guard let (tenant, spent) = over.first else {
+            return LLMReading(signal: .tenantBudget, canary: costs.values.max() ?? 0, baseline: 0, limit: budget, verdict: .pass, summary: "")
+        }
+        let others = over.count > 1 ? " (and \(over.count - 1) other tenant(s))" : ""
+        return LLMReading(signal: .tenantBudget, canary: spent, baseline: 0, limit: budget, verdict: .fail,
+                          summary: "tenant \(tenant) spent " + String(format: "$%.2f", spent) + " on the canary in the last hour\(others), over the contract's "
+                              + String(format: "$%.2f", budget) + " per tenant-hour")
     }
 
     private static func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
