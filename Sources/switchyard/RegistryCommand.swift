@@ -136,6 +136,10 @@ struct BundleDetail: Encodable {
         }
         lines.append("safety         \(bundle.safety.policyId) v\(bundle.safety.version)")
         lines.append("pricing        $\(bundle.pricing.inputPer1k) in / $\(bundle.pricing.outputPer1k) out per 1k tokens")
+        if let contracts = bundle.canonicalJSON()["contracts"] {
+            let terms = FieldDiff.flatten(contracts).sorted { $0.key < $1.key }
+            lines.append("contracts      " + terms.map { "\($0.key)=\($0.value.canonicalText)" }.joined(separator: "\n               "))
+        }
         if let pool {
             lines.append("pool           \(pool.replicas) × \(pool.maxConcurrency) concurrent, cold start \(DurationText.format(pool.coldStartSeconds)), \(pool.endpoints.joined(separator: " "))")
         } else {

@@ -6,6 +6,8 @@ import SwitchyardManifest
 /// its property; a broken property traps, which libFuzzer reports as a finding with the input that did it.
 public enum FuzzTarget: String, CaseIterable, Sendable {
     case bundle, pool, plan, policy, drill, theme, profile
+    /// A golden-prompt suite for `eval run`.
+    case eval
     /// The journal reader's payload text: parsed, its canonical text must parse back to the same text
     /// (every entry's hash is computed over it).
     case journalPayload = "journal-payload"
@@ -13,13 +15,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case request
     /// An upstream server-sent-events stream: scanning it whole or cut in two anywhere gives the same summary.
     case stream
-    /// An answer checked against a client's JSON schema (`schema` NUL `answer`).
+    /// An answer checked against a JSON schema (`schema` NUL `answer`), as the client's and as a bundle's interface
+    /// contract, and its text against a citation pattern made of the schema's text.
     case contract
 
     /// Runs one input.
     public func run(_ data: [UInt8]) {
         switch self {
-        case .bundle, .pool, .plan, .policy, .drill, .theme, .profile: parseManifest(String(decoding: data, as: UTF8.self))
+        case .bundle, .pool, .plan, .policy, .drill, .theme, .profile, .eval: parseManifest(String(decoding: data, as: UTF8.self))
         case .journalPayload: roundTripPayload(data)
         case .request: applyBundle(data)
         case .stream: scanStream(data)
@@ -39,6 +42,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             case .policy: _ = try PolicyManifest.parse(text, file: Self.file)
             case .drill: _ = try DrillManifest.parse(text, file: Self.file)
             case .theme: _ = try ThemeManifest.parse(text, file: Self.file)
+            case .eval: _ = try EvalSuiteManifest.parse(text, file: Self.file)
             default: _ = try BackendProfileManifest.parse(text, file: Self.file)
             }
         } catch let error as ManifestError {
@@ -95,5 +99,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let answer = parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : ""
         let format: JSONValue = ["type": "json_schema", "json_schema": ["name": "fuzz", "schema": schema]]
         _ = ContractCheck.check(answer: answer, responseFormat: format)
+        var summary = AnswerSummary()
+        summary.content = answer
+        let judge = ContractJudge(BundleContracts(interface: InterfaceContract(responseSchema: schema),
+                                                  experience: ExperienceContract(maxOutputTokens: 10, citationPattern: String(decoding: parts[0], as: UTF8.self))))
+        _ = judge.interface(answer: answer, responseFormat: ["type": "json_object"])
+        _ = judge.experience(summary)
     }
 }

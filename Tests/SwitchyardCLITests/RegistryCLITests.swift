@@ -114,6 +114,14 @@ import Testing
         #expect(bundles.map { $0["stage"] as? String } == ["candidate", "archived", "production"])
     }
 
+    @Test func showListsTheContractsABundleDeclares() throws {
+        let cli = CLIHarness()
+        #expect(try cli.run("registry", "add", "Tests/Fuzz/Corpus/bundle/with-contracts.yaml").code == 0)
+        let shown = try cli.run("registry", "show", "support-assistant@2.0.0").stdout
+        #expect(shown.contains("contracts      cost.max_usd_per_request=0.002\n               cost.max_usd_per_tenant_hour=20\n"))
+        #expect(shown.contains("               safety.max_refusal_rate=0.08\n               safety.min_refusal_rate=0.01\n"))
+    }
+
     @Test func unknownBundlesAndMissingStateAreFailures() throws {
         let cli = CLIHarness()
         let missing = try cli.run("status")
