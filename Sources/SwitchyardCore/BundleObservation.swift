@@ -17,8 +17,6 @@ public struct BundleObservation: Hashable, Sendable, Codable {
     public var costUSDPerHour: Double
     /// Cached prompt tokens over prompt tokens in the last minute; nil when the backend reports no `cached_tokens`.
     public var cacheHitRate: Double?
-    /// Tool calls per answered request in the last minute.
-    public var toolCallsPerAnswer: Double?
     /// Requests per per second for each of the last 60 seconds, oldest first.
     public var requestsPerSecondSeries: [Double]
     public var inFlight: Int
@@ -42,7 +40,6 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         case outputTokensPerSecond = "output_tokens_per_second"
         case costUSDPerHour = "cost_usd_per_hour"
         case cacheHitRate = "cache_hit_rate"
-        case toolCallsPerAnswer = "tool_calls_per_answer"
         case requestsPerSecondSeries = "requests_per_second_series"
         case inFlight = "in_flight"
         case pinnedSessions = "pinned_sessions"
@@ -61,11 +58,10 @@ public struct BundleObservation: Hashable, Sendable, Codable {
         self.latency = latency
         self.timeToFirstToken = timeToFirstToken
         schemaFailureRate = counters.contractChecked == 0 ? 0 : Double(counters.contractFailed) / Double(counters.contractChecked)
-        refusalRate = counters.requests == 0 ? 0 : Double(counters.refusals) / Double(counters.requests)
+        refusalRate = counters.refusalRate
         outputTokensPerSecond = Double(counters.outputTokens) / 60
         costUSDPerHour = Double(counters.costMicroUSD) / 1e6 * 60
         cacheHitRate = counters.cacheHitRate
-        toolCallsPerAnswer = counters.toolCallsPerAnswer
         requestsPerSecondSeries = perSecond.map { Double($0.requests) }
         self.inFlight = inFlight
         self.pinnedSessions = pinnedSessions

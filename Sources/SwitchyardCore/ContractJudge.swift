@@ -25,14 +25,15 @@ public struct ContractJudge: @unchecked Sendable {
         return .passed
     }
 
-    /// The experience contract, for an answer that did not refuse: output tokens and the citation format.
+    /// The experience contract, for an answer that did not refuse: output tokens and the citation format. An answer
+    /// that only calls tools is not judged: it has no text to cite from yet, and its tokens are the call's arguments.
     public func experience(_ answer: AnswerSummary) -> ContractOutcome {
-        guard let contract = contracts.experience, contract.maxOutputTokens != nil || citation != nil else { return .notApplicable }
+        guard let contract = contracts.experience, contract.maxOutputTokens != nil || citation != nil,
+              answer.toolCalls == 0 || !answer.content.isEmpty else { return .notApplicable }
         if let limit = contract.maxOutputTokens, answer.outputTokens > limit {
             return .failed("\(answer.outputTokens) output tokens, over the contract's \(limit)")
         }
-        // An answer that only calls tools has no text to cite from yet.
-        if let citation, answer.toolCalls == 0 {
+        if let citation {
             let text = answer.content
             if citation.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
                 return .failed("no citation matching \(contract.citationPattern ?? "")")
@@ -51,7 +52,10 @@ public enum ToolCallDepth {
     /// Rounds already in the request (chat `messages`, or a Responses `input` list of items).
     public static func prior(in body: [String: JSONValue]) -> Int {
         if case .array(let messages)? = body["messages"] {
-            return trailingRounds(messages, isUser: { $0["role"] == "user" }, isToolCall: { $0["role"] == "assistant" && $0["tool_calls"] != nil })
+            return trailingRounds(messages, isUser: { $0["role"] == "user" }, isToolCall: { message in
+                guard message["role"] == "assistant", case .array(let calls)? = message["tool_calls"] else { return false }
+                return !calls.isEmpty
+            })
         }
         if case .array(let items)? = body["input"] {
             return trailingRounds(items, isUser: { $0["role"] == "user" }, isToolCall: { $0["type"] == "function_call" })
@@ -59,11 +63,16 @@ public enum ToolCallDepth {
         return 0
     }
 
+    /// Rounds since the last user turn; neighbouring tool-call turns (parallel calls, which the Responses API sends
+    /// as one `function_call` item each) are one round.
     private static func trailingRounds(_ turns: [JSONValue], isUser: (JSONValue) -> Bool, isToolCall: (JSONValue) -> Bool) -> Int {
         var rounds = 0
+        var previousWasCall = false
         for turn in turns.reversed() {
             if isUser(turn) { break }
-            if isToolCall(turn) { rounds += 1 }
+            let call = isToolCall(turn)
+            if call && !previousWasCall { rounds += 1 }
+            previousWasCall = call
         }
         return rounds
     }

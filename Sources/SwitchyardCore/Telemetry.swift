@@ -186,9 +186,9 @@ public struct TelemetryCounters: Hashable, Sendable, Codable {
     /// Answers past the maximum tool-call depth, per answered request.
     public var toolLoopRate: Double { status2xx == 0 ? 0 : Double(toolLoops) / Double(status2xx) }
 
-    /// Answers that broke the interface or experience contract, over those checked.
-    public var contractFailureRate: Double {
-        let checked = contractChecked + experienceChecked
-        return checked == 0 ? 0 : Double(contractFailed + experienceFailed) / Double(checked)
-    }
+    /// Structured answers that broke the interface contract (the request's schema or the bundle's), over those checked.
+    public var interfaceFailureRate: Double { contractChecked == 0 ? 0 : Double(contractFailed) / Double(contractChecked) }
+
+    /// Answers that broke the experience contract (output tokens, citations), over those checked.
+    public var experienceFailureRate: Double { experienceChecked == 0 ? 0 : Double(experienceFailed) / Double(experienceChecked) }
 }

@@ -11,12 +11,20 @@ public struct TelemetrySnapshot: Hashable, Sendable, Codable {
         public var contractChecked: Int
         public var contractFailed: Int
         public var latencyMicrosSum: Int
+        /// What the LLM signals read; 0 in snapshots journaled before they existed.
+        public var answered: Int
+        public var toolCalls: Int
+        public var toolLoops: Int
+        public var costMicroUSD: Int
 
         enum CodingKeys: String, CodingKey {
-            case requests, failed, refusals
+            case requests, failed, refusals, answered
             case contractChecked = "contract_checked"
             case contractFailed = "contract_failed"
             case latencyMicrosSum = "latency_micros_sum"
+            case toolCalls = "tool_calls"
+            case toolLoops = "tool_loops"
+            case costMicroUSD = "cost_micro_usd"
         }
 
         public init(_ counters: TelemetryCounters) {
@@ -26,6 +34,24 @@ public struct TelemetrySnapshot: Hashable, Sendable, Codable {
             contractChecked = counters.contractChecked
             contractFailed = counters.contractFailed
             latencyMicrosSum = counters.latencyMicrosSum
+            answered = counters.status2xx
+            toolCalls = counters.toolCalls
+            toolLoops = counters.toolLoops
+            costMicroUSD = counters.costMicroUSD
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            requests = try container.decode(Int.self, forKey: .requests)
+            failed = try container.decode(Int.self, forKey: .failed)
+            refusals = try container.decode(Int.self, forKey: .refusals)
+            contractChecked = try container.decode(Int.self, forKey: .contractChecked)
+            contractFailed = try container.decode(Int.self, forKey: .contractFailed)
+            latencyMicrosSum = try container.decode(Int.self, forKey: .latencyMicrosSum)
+            answered = try container.decodeIfPresent(Int.self, forKey: .answered) ?? 0
+            toolCalls = try container.decodeIfPresent(Int.self, forKey: .toolCalls) ?? 0
+            toolLoops = try container.decodeIfPresent(Int.self, forKey: .toolLoops) ?? 0
+            costMicroUSD = try container.decodeIfPresent(Int.self, forKey: .costMicroUSD) ?? 0
         }
 
         /// Back to counters, for detectors.
@@ -37,6 +63,10 @@ public struct TelemetrySnapshot: Hashable, Sendable, Codable {
             counters.contractChecked = contractChecked
             counters.contractFailed = contractFailed
             counters.latencyMicrosSum = latencyMicrosSum
+            counters.status2xx = answered
+            counters.toolCalls = toolCalls
+            counters.toolLoops = toolLoops
+            counters.costMicroUSD = costMicroUSD
             return counters
         }
     }

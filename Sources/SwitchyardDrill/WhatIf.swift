@@ -1,8 +1,10 @@
 import Foundation
 import SwitchyardCore
 
-/// What-if backtesting: the journal's telemetry snapshots fed to tier 0 and tier 2 under another policy,
-/// with the guards, and compared with what the automatic side actually did. Checks run once per snapshot
+/// What-if backtesting: the journal's telemetry snapshots fed to tier 0, the LLM signals and tier 2 under another
+/// policy, with the guards, and compared with what the automatic side actually did. The journal does not hold
+/// bundles' contracts, so the LLM signals judged are those against the baseline (tool loops, cost blow-up,
+/// tool-call rate). Checks run once per snapshot
 /// (every 5 s), so consecutive-check counts cover 5 s each. Traffic after an actual rollback is what was
 /// recorded, so a policy that would have waited longer sees the canary go quiet.
 public struct WhatIf {
@@ -59,13 +61,18 @@ public struct WhatIf {
                                          baseline: telemetry.counters(bundle: baseline, lastSeconds: 60, now: time), policy: policy) {
                 decisions.append(Decision(time: time, canary: canary.description, action: "trend advice", detail: trend.summary))
             }
+            let llm = state.llm.check(canary: windows.canaryShort, baseline: windows.baselineShort, contracts: nil, policy: policy)
+            for advisory in llm.advisories {
+                decisions.append(Decision(time: time, canary: canary.description, action: "trend advice", detail: advisory.summary))
+            }
             if decision == .environmentFault {
                 decisions.append(Decision(time: time, canary: canary.description, action: "environment alert", detail: reading.summary))
             }
-            if state.tier0.checks.firing, state.guards.automaticActionBlocked(at: time) == nil {
+            if state.tier0.checks.firing || !llm.firing.isEmpty, state.guards.automaticActionBlocked(at: time) == nil {
                 state.guards.recordAutomaticRollback(at: time)
                 rolledBack.insert(canary)
-                decisions.append(Decision(time: time, canary: canary.description, action: "rollback", detail: reading.summary))
+                let detail = llm.firing.isEmpty ? reading.summary : llm.firing.map(\.summary).joined(separator: "; ")
+                decisions.append(Decision(time: time, canary: canary.description, action: "rollback", detail: detail))
             }
         }
         return decisions

@@ -40,7 +40,9 @@ extension ControlLoop {
                 reason: "advisory, no action: \(advisory.summary)", payload: ["readings": try JSONValue(encoding: advisory)]))
         }
         if !llm.firing.isEmpty {
-            return try actOnLLMSignals(llm, rollout: rollout, state: state, before: before)
+            let summary = "LLM signal " + llm.firing.map { "\($0.signal.rawValue): \($0.summary)" }.joined(separator: "; ")
+            return try act(rollout, state: state, before: before, started: llm.started, summary: summary,
+                           readings: try JSONValue(encoding: ["llm": llm.firing]))
         }
         if decision == .environmentFault {
             try store.saveAutomation(state, draft: JournalDraft(
@@ -54,26 +56,16 @@ extension ControlLoop {
             if state != before { try store.saveAutomation(state) }
             return []
         }
-        if let blocked = state.guards.automaticActionBlocked(at: now) {
-            guard decision == .fire else {
-                if state != before { try store.saveAutomation(state) }
-                return []
-            }
-            try store.saveAutomation(state, draft: JournalDraft(
-                actor: "auto:tier0", kind: JournalKind.automation("suppressed"), subject: rollout.canary.description,
-                reason: "tier 0 fired but \(blocked)", payload: ["readings": readings]))
-            return ["tier 0 fired on \(rollout.canary), suppressed: \(blocked)"]
-        }
-        return try rollBack(rollout, state: state, summary: reading.summary, readings: readings)
+        return try act(rollout, state: state, before: before, started: decision == .fire, summary: reading.summary, readings: readings)
     }
 
-    /// A hard LLM signal (tool loop, cost, refusals above the band, broken contract) acts like tier 0: the same
-    /// guards, the same rollback, the readings of every firing signal in the journal.
-    private func actOnLLMSignals(_ llm: LLMTrigger.Outcome, rollout: Rollout, state: AutomationState, before: AutomationState) throws -> [String] {
-        let readings = try JSONValue(encoding: ["llm": llm.firing])
-        let summary = llm.firing.map(\.summary).joined(separator: "; ")
+    /// A firing tier-0 trigger (burn rate, error ratio, or a hard LLM signal) rolls the canary back, unless the
+    /// cooldown or the breaker forbids automatic action: then the firing that `started` on this check is journaled
+    /// as suppressed, and the trigger acts once the guard allows if it is still firing.
+    private func act(_ rollout: Rollout, state: AutomationState, before: AutomationState, started: Bool, summary: String,
+                     readings: JSONValue) throws -> [String] {
         if let blocked = state.guards.automaticActionBlocked(at: clock.now()) {
-            guard llm.started else {
+            guard started else {
                 if state != before { try store.saveAutomation(state) }
                 return []
             }

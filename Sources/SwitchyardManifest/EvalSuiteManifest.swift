@@ -26,6 +26,9 @@ public enum EvalSuiteManifest {
         let top = try reader.top(of: text, allowed: ["name", "pass_rate", "cases"])
         let name = top.string("name", required: "the suite's name, e.g. support-golden")
         let passRate = top.double("pass_rate", in: 0...1) ?? 1
+        if passRate == 0 {
+            reader.report(at: top.node("pass_rate"), field: "pass_rate", "0 would pass a suite whose every case failed; valid: above 0, up to 1")
+        }
         var cases: [EvalCase] = []
         if let items = top.list("cases"), !items.isEmpty {
             var seen: [String: Int] = [:]
@@ -78,6 +81,10 @@ public enum EvalSuiteManifest {
     private static func readExpectations(_ fields: Fields) -> EvalExpectations? {
         guard let expect = fields.mapping("expect", allowed: expectations, required: "what the answer must be: \(expectations.joined(separator: ", "))") else {
             return nil
+        }
+        if expect.bool("schema_valid") == false {
+            expect.reader.report(at: expect.node("schema_valid"), field: expect.field("schema_valid"),
+                                 "false checks nothing; leave schema_valid out, or set true to require valid JSON")
         }
         var out = EvalExpectations(schemaValid: expect.bool("schema_valid"), contains: expect.stringList("contains") ?? [],
                                    doesNotContain: expect.stringList("does_not_contain") ?? [],

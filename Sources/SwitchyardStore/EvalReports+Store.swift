@@ -54,15 +54,15 @@ extension SwitchyardStore {
         }
     }
 
-    /// The promotion gate: the passing report that allows `ref` into production, or a refusal that says what to do.
-    /// With `skipReason`, a bundle without one goes anyway and the journal says so.
+    /// The promotion gate: the newest report, when it passed, allows `ref` into production (a newer failure outweighs an
+    /// older pass); otherwise a refusal that says what to do. With `skipReason` it goes anyway and the journal says so.
     static func evaluationGate(_ ref: BundleRef, skipReason: String?, in db: Database) throws -> JSONValue {
         let reports = try evalReports(ref, in: db)
-        if let passing = reports.last(where: \.report.passed) {
-            return ["report_id": .int(passing.id), "summary": .string(passing.report.summary)]
+        if let newest = reports.last, newest.report.passed {
+            return ["report_id": .int(newest.id), "summary": .string(newest.report.summary)]
         }
         if let skipReason { return ["skipped": .string(skipReason), "reports": .int(reports.count)] }
-        let last = reports.last.map { " (its last report, #\($0.id), failed: \($0.report.summary))" } ?? ""
+        let last = reports.last.map { " (its newest report, #\($0.id), failed: \($0.report.summary))" } ?? ""
         throw SwitchyardError.refused(
             "\(ref) has no passing evaluation report\(last); production needs one",
             hint: "run `switchyard eval run \(ref) --suite FILE`, or promote without one with --skip-eval --reason '…' (journaled)")

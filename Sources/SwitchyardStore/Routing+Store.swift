@@ -64,12 +64,8 @@ extension SwitchyardStore {
     static func checkNewNamespaces(_ refs: [BundleRef], tenant: String, at now: Date, overrideReason: String?, in db: Database) throws -> [Freeze] {
         let freezes = try activeFreezes(at: now, in: db).map(\.freeze)
         guard !freezes.isEmpty, !refs.isEmpty else { return [] }
-        var served = Set<BundleRef>()
-        for text in try String.fetchAll(db, sql: "SELECT routing FROM routing_generations") {
-            if let table = try? JSONValue(parsing: text.utf8).decode(as: RoutingTable.self) { served.formUnion(table.referencedBundles) }
-        }
         var overridden: [Freeze] = []
-        for ref in Set(refs).subtracting(served).sorted() {
+        for ref in Set(refs).sorted() where try !hasServed(ref, in: db) {
             let action = GuardedAction.routeNewBundle(bundleName: ref.name, tenant: tenant == RoutingTable.defaultTenant ? nil : tenant)
             guard let freeze = FreezeGuard.blocking(action, freezes: freezes, at: now) else { continue }
             guard overrideReason != nil else {
@@ -78,9 +74,16 @@ extension SwitchyardStore {
                     hint: "a freeze keeps the bundles in service (and their prompt caches) as they are: route to a bundle that has served "
                         + "before, or pass --override-freeze --reason \"…\" (journaled as an override)")
             }
-            overridden.append(freeze)
+            if !overridden.contains(freeze) { overridden.append(freeze) }
         }
         return overridden
+    }
+
+    /// Whether any generation ever routed `ref` (live or shadow), read from the stored canonical text without
+    /// decoding every generation.
+    static func hasServed(_ ref: BundleRef, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM routing_generations WHERE instr(routing, ?) > 0)",
+                          arguments: [try JSONValue(encoding: ref).canonicalText]) ?? false
     }
 
     /// Checks that the bundles a change routes to can serve (registered, not archived, deployed), then commits

@@ -51,8 +51,8 @@ import Testing
 
         var contracted = LLMTrigger()
         let contract = BundleContracts(cost: CostContract(maxUSDPerRequest: 0.0008))
-        let overContract = run(&contracted, checks: 3, canary: window(costUSD: 0.2), baseline: window(costUSD: 0.2), contracts: contract)
-        #expect(overContract.firing.map(\.signal) == [.costContract], "as dear as the baseline, but over its own contract")
+        let overContract = run(&contracted, checks: 3, canary: window(costUSD: 0.2), baseline: window(costUSD: 0.12), contracts: contract)
+        #expect(overContract.firing.map(\.signal) == [.costContract], "not a blow-up against the baseline, but over its own contract")
 
         var healthy = LLMTrigger()
         #expect(run(&healthy, checks: 5, canary: window(costUSD: 0.3), baseline: window(costUSD: 0.2)).firing.isEmpty)
@@ -79,6 +79,23 @@ import Testing
         _ = below.check(canary: window(refusals: 8), baseline: window(refusals: 6), contracts: band, policy: ControlPolicy())
         let back = below.check(canary: window(refusals: 0), baseline: window(refusals: 6), contracts: band, policy: ControlPolicy())
         #expect(back.advisories.map(\.signal) == [.refusalBelowBand], "a new episode after it came back into the band")
+    }
+
+    @Test func aContractTheBaselineBreaksTooIsTheEnvironments() {
+        let band = BundleContracts(cost: CostContract(maxUSDPerRequest: 0.0008), safety: SafetyContract(minRefusalRate: 0, maxRefusalRate: 0.1))
+        var trigger = LLMTrigger()
+        let outcome = run(&trigger, checks: 5, canary: window(refusals: 40), baseline: window(refusals: 44), contracts: band)
+        #expect(outcome.firing.isEmpty, "a provider-wide refusal spike or a dearer traffic mix: rolling back would not help")
+    }
+
+    @Test func aRareStructuredAnswerIsNotDilutedByTheOthers() {
+        var counters = window(contractChecked: 40, contractFailed: 40)
+        counters.experienceChecked = 200
+        let contracts = BundleContracts(interface: InterfaceContract(responseSchema: ["type": "object"]),
+                                        experience: ExperienceContract(citationPattern: "KB"))
+        var trigger = LLMTrigger()
+        let outcome = run(&trigger, checks: 3, canary: counters, baseline: window(contractChecked: 40), contracts: contracts)
+        #expect(outcome.firing.map(\.summary) == ["interface contract broken by 40 of 40 checked answers, 100.0% (limit 5.0%, baseline 0.0%)"])
     }
 
     @Test func contractFailuresAreHardOnlyWhenTheBundleDeclaresAContract() {
@@ -148,7 +165,7 @@ import Testing
         #expect(judge.experience(answer("See [KB-12].")) == .passed)
         #expect(judge.experience(answer("See the docs.")) == .failed(#"no citation matching \[KB-\d+\]"#))
         #expect(judge.experience(answer("See [KB-1].", outputTokens: 101)) == .failed("101 output tokens, over the contract's 100"))
-        #expect(judge.experience(answer("", toolCalls: 1)) == .passed, "a tool call has nothing to cite yet")
+        #expect(judge.experience(answer("", outputTokens: 500, toolCalls: 1)) == .notApplicable, "a tool call has nothing to cite yet")
         #expect(ContractJudge(nil).experience(answer("anything")) == .notApplicable)
     }
 
@@ -159,6 +176,11 @@ import Testing
         #expect(ToolCallDepth.prior(in: ["messages": [user]]) == 0)
         #expect(ToolCallDepth.prior(in: ["messages": [call, result, user, call, result, call, result]]) == 2)
         #expect(ToolCallDepth.prior(in: ["input": [user, ["type": "function_call"], ["type": "function_call_output"]]]) == 1)
+        let parallel: [JSONValue] = [user, ["type": "function_call"], ["type": "function_call"], ["type": "function_call_output"],
+                                     ["type": "function_call_output"], ["type": "function_call"], ["type": "function_call_output"]]
+        #expect(ToolCallDepth.prior(in: ["input": .array(parallel)]) == 2, "parallel calls in one turn are one round")
+        let empty: JSONValue = ["role": "assistant", "content": "hi", "tool_calls": []]
+        #expect(ToolCallDepth.prior(in: ["messages": [user, empty]]) == 0, "an empty tool_calls list calls nothing")
         let judge = ContractJudge(BundleContracts(reliability: ReliabilityContract(maxToolCallDepth: 3)))
         #expect(!judge.isToolLoop(depth: 3) && judge.isToolLoop(depth: 4))
         #expect(ContractJudge(nil).maxToolCallDepth == ReliabilityContract.defaultMaxToolCallDepth)

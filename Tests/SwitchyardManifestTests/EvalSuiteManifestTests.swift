@@ -41,6 +41,8 @@ import Testing
         ("    prompt: Where is my order?\n", "    prompt: Where is my order?\n    messages: [{role: user, content: hi}]\n", 11, "cases[2]",
          "give either prompt or messages, not both"),
         ("    response_format: {type: json_object}", "    response_format: {json: yes}", 6, "cases[0].response_format", "expected an OpenAI response_format"),
+        ("pass_rate: 0.9", "pass_rate: 0", 2, "pass_rate", "0 would pass a suite whose every case failed"),
+        ("    expect: {must_refuse: true}", "    expect: {schema_valid: false}", 10, "cases[1].expect.schema_valid", "false checks nothing"),
         ("pass_rate: 0.9", "pass_rate: 90", 2, "pass_rate", "out of range; valid: a number from 0 to 1"),
         ("    expect: {must_refuse: true}", "    expect: {must_refuse: yes please}", 10, "cases[1].expect.must_refuse", "valid: true, false"),
         ("    expect: {schema_valid: true, contains: [refund]}", "    expect: {schema_valid: true, contain: [refund]}", 7,

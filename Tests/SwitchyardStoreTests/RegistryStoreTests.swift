@@ -193,15 +193,21 @@ import StoreTestSupport
 
         let failed = try fixture.store.recordEvalReport(report(passing: false), actor: "alice")
         #expect { try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship") } throws: { error in
-            (error as! SwitchyardError).message.contains("its last report, #\(failed), failed: golden: 0 of 1 case(s) passed")
+            (error as! SwitchyardError).message.contains("its newest report, #\(failed), failed: golden: 0 of 1 case(s) passed")
         }
         let passed = try fixture.store.recordEvalReport(report(passing: true), actor: "alice")
         try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship")
         let entry = try #require(try fixture.store.journal(JournalFilter(kind: JournalKind.bundleStage)).last)
         #expect(entry.payload["evaluation"]?["report_id"] == .int(passed))
         #expect(try fixture.store.evalReports(ref).map(\.report.passed) == [false, true])
+        try fixture.store.setStage(ref, to: .staging, actor: "alice", reason: "regressed")
+        try fixture.store.recordEvalReport(report(passing: false), actor: "alice")
+        #expect(throws: SwitchyardError.self, "a newer failure outweighs the older pass") {
+            try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship again")
+        }
         let journaled = try fixture.store.journal(JournalFilter(kind: JournalKind.evalReport))
-        #expect(journaled.map(\.reason) == ["golden: 0 of 1 case(s) passed (0%, 100% required): FAILED", "golden: 1 of 1 case(s) passed (100%, 100% required): passed"])
+        #expect(journaled.map(\.reason) == ["golden: 0 of 1 case(s) passed (0%, 100% required): FAILED", "golden: 1 of 1 case(s) passed (100%, 100% required): passed",
+                                            "golden: 0 of 1 case(s) passed (0%, 100% required): FAILED"])
     }
 
     @Test func anExpiredFreezeNoLongerHolds() throws {

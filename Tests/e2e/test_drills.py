@@ -77,3 +77,19 @@ def test_drill_history_lists_every_recorded_run(tmp_path):
     rows = [line for line in history.stdout.splitlines() if "environment-fault" in line]
     assert len(rows) == 2 and all(" pass " in row for row in rows)
     assert rows[0].split()[-1] == rows[1].split()[-1], "the same seed gives the same journal head"
+
+
+def test_what_if_replays_the_llm_signals_from_the_journal(tmp_path):
+    kept = tmp_path / "states"
+    assert drill(str(DRILLS / "cost-blowup.yaml"), "--keep-state", str(kept)).returncode == 0
+    state = kept / "cost-blowup"
+    # Snapshots are 5 s apart, so a replay under the same policy acts a little after the real 1 s checks did, when
+    # the canary has already lost its traffic; a stricter and a laxer policy show the LLM signals are replayed.
+    (tmp_path / "strict.yaml").write_text("llm: {cost_blowup_ratio: 1.5}\n")
+    strict = subprocess.run([str(BINARY), "replay", "--state", str(state), "--what-if", str(tmp_path / "strict.yaml")], capture_output=True, text=True)
+    assert strict.returncode == 0, strict.stderr
+    assert "rollback of support-assistant@2.0.0: cost blow-up:" in strict.stdout and "rollback: " in strict.stdout
+    assert "earlier" in strict.stdout, strict.stdout
+    (tmp_path / "lax.yaml").write_text("llm: {cost_blowup_ratio: 100}\n")
+    lax = subprocess.run([str(BINARY), "replay", "--state", str(state), "--what-if", str(tmp_path / "lax.yaml")], capture_output=True, text=True)
+    assert "support-assistant@2.0.0 rollback: would not have happened" in lax.stdout, lax.stdout

@@ -55,7 +55,7 @@ def test_a_candidate_that_breaks_the_json_contract_cannot_be_promoted(fleet):
 
     refused = switchyard(fleet, "registry", "stage", "support-assistant@2.0.0", "production", "--reason", "ship it")
     assert refused.returncode == 3
-    assert "support-assistant@2.0.0 has no passing evaluation report (its last report, #1, failed: support-golden: 1 of 2" in refused.stderr
+    assert "support-assistant@2.0.0 has no passing evaluation report (its newest report, #1, failed: support-golden: 1 of 2" in refused.stderr
     assert "switchyard eval run support-assistant@2.0.0 --suite FILE" in refused.stderr
 
     fleet.set_profile("2.0.0", malformed_rate=0)

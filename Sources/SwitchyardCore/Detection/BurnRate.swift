@@ -152,7 +152,11 @@ public struct ConsecutiveChecks: Hashable, Sendable, Codable {
     public var state: DetectorState { firing ? .firing : (failures > 0 ? .watching : .ok) }
 }
 
-/// A detector's state as operators see it.
-public enum DetectorState: String, Hashable, Sendable, Codable {
+/// A detector's state as operators see it, ordered from calm to firing.
+public enum DetectorState: String, Hashable, Sendable, Codable, Comparable, CaseIterable {
     case ok, watching, firing
+
+    public static func < (lhs: DetectorState, rhs: DetectorState) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
 }

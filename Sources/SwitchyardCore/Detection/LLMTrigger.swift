@@ -28,6 +28,8 @@ public enum LLMSignal: String, Hashable, Sendable, Codable, CodingKeyRepresentab
 /// One LLM signal's reading, journaled with the decision it caused.
 public struct LLMReading: Hashable, Sendable, Codable {
     public var signal: LLMSignal
+    /// The canary's figure, the baseline's and the limit, in the signal's unit: a rate (0–1) of answers, tool
+    /// calls per answer, US dollars per answer, or US dollars per tenant-hour.
     public var canary: Double
     public var baseline: Double
     public var limit: Double
@@ -80,8 +82,7 @@ public struct LLMTrigger: Hashable, Sendable, Codable {
 
     /// The hard signals' state as the console shows it: firing if any fires, watching if any is failing.
     public var state: DetectorState {
-        let states = checks.values.map(\.state)
-        return states.contains(.firing) ? .firing : (states.contains(.watching) ? .watching : .ok)
+        checks.values.map(\.state).max() ?? .ok
     }
 
     /// Starts counting afresh, after the trigger's action or when the canary changes.
@@ -99,11 +100,14 @@ public struct LLMTrigger: Hashable, Sendable, Codable {
         }
         var out: [LLMReading] = []
 
-        let loopLimit = max(policy.llmRatio * baseline.toolLoopRate, 0)
+        // Each side's loops are counted against its own bundle's maximum depth: a canary that declares a stricter
+        // maximum than the baseline's has promised to stay within it.
+        let loopLimit = policy.llmRatio * baseline.toolLoopRate
+        let depth = contracts.reliability?.maxToolCallDepth.map { "\($0) (its contract)" } ?? "\(ReliabilityContract.defaultMaxToolCallDepth) (the default)"
         out.append(LLMReading(signal: .toolLoop, canary: canary.toolLoopRate, baseline: baseline.toolLoopRate, limit: loopLimit,
                               verdict: verdict(canary.toolLoops >= policy.toolLoopMinimum && canary.toolLoopRate > loopLimit),
-                              summary: "tool loop: \(canary.toolLoops) answer(s) past the maximum tool-call depth ("
-                                  + percent(canary.toolLoopRate) + " of answers; baseline " + percent(baseline.toolLoopRate) + ")"))
+                              summary: "tool loop: \(canary.toolLoops) answer(s) past the maximum tool-call depth of \(depth), "
+                                  + percent(canary.toolLoopRate) + " of answers; baseline " + percent(baseline.toolLoopRate)))
 
         let toolLimit = policy.llmRatio * baseline.toolCallsPerAnswer
         out.append(LLMReading(signal: .toolCallRate, canary: canary.toolCallsPerAnswer, baseline: baseline.toolCallsPerAnswer, limit: toolLimit,
@@ -111,9 +115,12 @@ public struct LLMTrigger: Hashable, Sendable, Codable {
                               summary: String(format: "tool calls %.2f per answer against the baseline's %.2f (limit %.1f×)",
                                               canary.toolCallsPerAnswer, baseline.toolCallsPerAnswer, policy.llmRatio)))
 
+        // A contract the baseline breaks as well (a change in the traffic mix, a provider's price or refusal spike)
+        // is the environment's doing: moving traffic back would not help, so the check is inconclusive.
+        let baselineBreaks = { (breaks: Bool) in baselineEnough && breaks }
         if let maximum = contracts.cost?.maxUSDPerRequest {
             out.append(LLMReading(signal: .costContract, canary: canary.costPerAnswerUSD, baseline: baseline.costPerAnswerUSD, limit: maximum,
-                                  verdict: verdict(canary.costPerAnswerUSD > maximum),
+                                  verdict: verdict(canary.costPerAnswerUSD > maximum, !baselineBreaks(baseline.costPerAnswerUSD > maximum)),
                                   summary: "cost per answer " + dollars(canary.costPerAnswerUSD) + " over the contract's " + dollars(maximum)))
         }
 
@@ -127,7 +134,7 @@ public struct LLMTrigger: Hashable, Sendable, Codable {
             let rate = canary.refusalRate
             let bandText = percent(band.minRefusalRate) + "–" + percent(band.maxRefusalRate)
             out.append(LLMReading(signal: .refusalAboveBand, canary: rate, baseline: baseline.refusalRate, limit: band.maxRefusalRate,
-                                  verdict: verdict(rate > band.maxRefusalRate),
+                                  verdict: verdict(rate > band.maxRefusalRate, !baselineBreaks(baseline.refusalRate > band.maxRefusalRate)),
                                   summary: "refusal rate " + percent(rate) + " above the contract's band " + bandText))
             out.append(LLMReading(signal: .refusalBelowBand, canary: rate, baseline: baseline.refusalRate, limit: band.minRefusalRate,
                                   verdict: verdict(rate < band.minRefusalRate),
@@ -136,13 +143,23 @@ public struct LLMTrigger: Hashable, Sendable, Codable {
         }
 
         // Only a declared contract makes failures hard; undeclared schema drift stays with tier 2's trend charts.
-        if contracts.interface != nil || contracts.experience != nil {
-            let checked = canary.contractChecked + canary.experienceChecked
-            let limit = max(policy.contractFailureMaximum, policy.llmRatio * baseline.contractFailureRate)
-            out.append(LLMReading(signal: .contractFailures, canary: canary.contractFailureRate, baseline: baseline.contractFailureRate, limit: limit,
-                                  verdict: verdict(canary.contractFailureRate > limit, checked >= policy.trendMinimumRequests),
-                                  summary: "contract failures " + percent(canary.contractFailureRate) + " of \(checked) checked answers (limit "
-                                      + percent(limit) + ", baseline " + percent(baseline.contractFailureRate) + ")"))
+        // Each contract is judged on the answers it checked, so a rare structured answer is not diluted by the rest.
+        let declared = [("interface", contracts.interface != nil, canary.contractChecked, canary.contractFailed, baseline.interfaceFailureRate,
+                         canary.interfaceFailureRate),
+                        ("experience", contracts.experience != nil, canary.experienceChecked, canary.experienceFailed, baseline.experienceFailureRate,
+                         canary.experienceFailureRate)].filter(\.1)
+        if !declared.isEmpty {
+            let judged = declared.map { name, _, checked, failed, baseRate, rate in
+                let limit = max(policy.contractFailureMaximum, policy.llmRatio * baseRate)
+                return (name: name, checked: checked, failed: failed, rate: rate, baseRate: baseRate, limit: limit,
+                        failing: checked >= policy.trendMinimumRequests && rate > limit)
+            }
+            let worst = judged.first(where: \.failing) ?? judged.max { $0.rate < $1.rate }!
+            let conclusive = judged.contains { $0.checked >= policy.trendMinimumRequests }
+            out.append(LLMReading(signal: .contractFailures, canary: worst.rate, baseline: worst.baseRate, limit: worst.limit,
+                                  verdict: verdict(judged.contains(where: \.failing), conclusive),
+                                  summary: "\(worst.name) contract broken by \(worst.failed) of \(worst.checked) checked answers, " + percent(worst.rate)
+                                      + " (limit " + percent(worst.limit) + ", baseline " + percent(worst.baseRate) + ")"))
         }
         return out
     }

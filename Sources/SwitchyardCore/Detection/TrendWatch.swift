@@ -63,7 +63,7 @@ public struct TrendWatch: Hashable, Sendable, Codable {
 
     /// (bad outcomes, trials) of `signal` in `counters`.
     static func view(_ signal: String, _ counters: TelemetryCounters) -> (Int, Int) {
-        signal == "schema_failures" ? (counters.contractFailed, counters.contractChecked) : (counters.refusals, counters.requests)
+        signal == "schema_failures" ? (counters.contractFailed, counters.contractChecked) : (counters.refusals, counters.status2xx)
     }
 }
 

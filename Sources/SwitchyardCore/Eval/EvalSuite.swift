@@ -98,10 +98,11 @@ public struct EvalJudge: Sendable {
         self.refusals = refusals
     }
 
-    /// The result of `testCase` given the HTTP status and what the answer said.
-    public func judge(_ testCase: EvalCase, status: Int, answer: AnswerSummary) -> EvalCaseResult {
+    /// The result of `testCase` given the HTTP status, what the answer said, and for an error the router's message.
+    public func judge(_ testCase: EvalCase, status: Int, answer: AnswerSummary, error: String? = nil) -> EvalCaseResult {
         guard (200..<300).contains(status) else {
-            return EvalCaseResult(id: testCase.id, passed: false, failures: ["the router answered HTTP \(status)"], outputTokens: 0)
+            let failure = "the router answered HTTP \(status)" + (error.map { ": \($0)" } ?? "")
+            return EvalCaseResult(id: testCase.id, passed: false, failures: [failure], outputTokens: 0)
         }
         var failures: [String] = []
         let expect = testCase.expect

@@ -84,7 +84,7 @@ struct ConsoleSnapshotReader: Sendable {
 
     private func tiers(for ref: BundleRef, automation: AutomationState, rollout: Rollout?) -> [ConsoleSnapshot.DetectorTier] {
         let watched = automation.watched == ref
-        let worst = [automation.tier0.checks.state, automation.llm.state].max { Self.severity($0) < Self.severity($1) }!
+        let worst = max(automation.tier0.checks.state, automation.llm.state)
         let tier0State = watched ? ConsoleSnapshot.DetectorTier.State(rawValue: worst.rawValue) ?? .ok : .ok
         let tier0 = ConsoleSnapshot.DetectorTier(
             state: tier0State,
@@ -105,14 +105,6 @@ struct ConsoleSnapshotReader: Sendable {
                                                  threshold: trending.isEmpty ? "trends (advisory): refusals, schema failures, tool calls"
                                                      : "trend (advisory): \(trending.joined(separator: ", "))")
         return [tier0, tier1, tier2]
-    }
-
-    private static func severity(_ state: DetectorState) -> Int {
-        switch state {
-        case .ok: 0
-        case .watching: 1
-        case .firing: 2
-        }
     }
 
     static func rolloutView(_ rollout: Rollout, now: Date) -> ConsoleSnapshot.Rollout {

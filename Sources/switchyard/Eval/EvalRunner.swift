@@ -66,7 +66,8 @@ struct EvalRunner {
             request.body = .bytes(ByteBuffer(string: JSONValue.object(body).canonicalText))
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
             let bytes = try await response.body.collect(upTo: 16 << 20)
-            results.append(judge.judge(testCase, status: Int(response.status.code), answer: AnswerSummary(json: bytes.readableBytesView)))
+            let error: String? = if case .string(let message)? = (try? JSONValue(parsing: bytes.readableBytesView))?["error"]?["message"] { message } else { nil }
+            results.append(judge.judge(testCase, status: Int(response.status.code), answer: AnswerSummary(json: bytes.readableBytesView), error: error))
         }
         return results
     }
