@@ -56,16 +56,16 @@ def small_filesystem(megabytes):
 
 
 def fill(directory):
-    """Writes a file until the filesystem is full; returns its path."""
+    """Writes a file until the filesystem is full; returns its path. Unbuffered, so that closing the file has
+    nothing left to write (a buffered close would raise ENOSPC again, outside the loop)."""
     filler = directory / "filler"
-    with open(filler, "wb") as out:
+    with open(filler, "wb", buffering=0) as out:
         with contextlib.suppress(OSError):
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
     with contextlib.suppress(OSError):
         while True:  # the last pages a partial block left
-            with open(filler, "ab") as out:
+            with open(filler, "ab", buffering=0) as out:
                 out.write(b"\0" * 512)
     return filler
 
