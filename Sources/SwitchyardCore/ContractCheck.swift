@@ -11,18 +11,27 @@ public enum ContractOutcome: Hashable, Sendable {
 /// Checks answers against the request's `response_format` (json_object or json_schema).
 public enum ContractCheck {
     public static func check(answer: String, responseFormat: JSONValue?) -> ContractOutcome {
-        guard case .string(let type)? = responseFormat?["type"], type == "json_object" || type == "json_schema" else {
-            return .notApplicable
-        }
-        guard let value = try? JSONValue(parsing: answer.utf8) else {
-            return .failed("the answer is not valid JSON")
-        }
-        guard type == "json_schema", let schema = responseFormat?["json_schema"]?["schema"] else {
+        guard asksForJSON(responseFormat) else { return .notApplicable }
+        guard let value = try? JSONValue(parsing: answer.utf8) else { return .failed(notJSON) }
+        return check(value, responseFormat: responseFormat)
+    }
+
+    /// Whether the request asked for structured output at all.
+    public static func asksForJSON(_ responseFormat: JSONValue?) -> Bool {
+        guard case .string(let type)? = responseFormat?["type"] else { return false }
+        return type == "json_object" || type == "json_schema"
+    }
+
+    /// Checks an answer already parsed against a `response_format` that asks for JSON.
+    public static func check(_ value: JSONValue, responseFormat: JSONValue?) -> ContractOutcome {
+        guard responseFormat?["type"] == "json_schema", let schema = responseFormat?["json_schema"]?["schema"] else {
             return .passed
         }
         if let problem = JSONSchemaValidator.firstViolation(of: value, against: schema) { return .failed(problem) }
         return .passed
     }
+
+    static let notJSON = "the answer is not valid JSON"
 }
 
 /// Validates a JSON value against the structural subset of JSON Schema that output contracts use:

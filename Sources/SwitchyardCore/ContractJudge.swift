@@ -17,10 +17,10 @@ public struct ContractJudge: @unchecked Sendable {
 
     /// The interface contract: the request's own `response_format`, then the bundle's response schema.
     public func interface(answer: String, responseFormat: JSONValue?) -> ContractOutcome {
-        let asked = ContractCheck.check(answer: answer, responseFormat: responseFormat)
-        guard asked == .passed, let schema = contracts.interface?.responseSchema, let value = try? JSONValue(parsing: answer.utf8) else {
-            return asked
-        }
+        guard ContractCheck.asksForJSON(responseFormat) else { return .notApplicable }
+        guard let value = try? JSONValue(parsing: answer.utf8) else { return .failed(ContractCheck.notJSON) }
+        let asked = ContractCheck.check(value, responseFormat: responseFormat)
+        guard asked == .passed, let schema = contracts.interface?.responseSchema else { return asked }
         if let problem = JSONSchemaValidator.firstViolation(of: value, against: schema) { return .failed("bundle contract: \(problem)") }
         return .passed
     }
