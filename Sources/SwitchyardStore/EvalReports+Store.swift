@@ -44,27 +44,36 @@ extension SwitchyardStore {
     }
 
     static func evalReports(_ ref: BundleRef, in db: Database) throws -> [StoredEvalReport] {
-        try Row.fetchAll(db, sql: "SELECT id, created_at, actor, report FROM eval_reports WHERE name = ? AND version = ? ORDER BY id",
-                         arguments: [ref.name, ref.version]).map { row in
-            let text: String = row["report"]
-            guard let report = try? JSONValue(parsing: text.utf8).decode(as: EvalReport.self) else {
-                throw SwitchyardError.failure("evaluation report #\(row["id"] as Int) of \(ref) is unreadable", hint: "run `switchyard audit verify`")
-            }
-            return StoredEvalReport(id: row["id"], time: row["created_at"], actor: row["actor"], report: report)
-        }
+        try Row.fetchAll(db, sql: "SELECT \(columns) FROM eval_reports WHERE name = ? AND version = ? ORDER BY id",
+                         arguments: [ref.name, ref.version]).map { try storedReport($0, of: ref) }
     }
 
     /// The promotion gate: the newest report, when it passed, allows `ref` into production (a newer failure outweighs an
     /// older pass); otherwise a refusal that says what to do. With `skipReason` it goes anyway and the journal says so.
     static func evaluationGate(_ ref: BundleRef, skipReason: String?, in db: Database) throws -> JSONValue {
-        let reports = try evalReports(ref, in: db)
-        if let newest = reports.last, newest.report.passed {
+        let newest = try Row.fetchOne(db, sql: "SELECT \(columns) FROM eval_reports WHERE name = ? AND version = ? ORDER BY id DESC LIMIT 1",
+                                      arguments: [ref.name, ref.version]).map { try storedReport($0, of: ref) }
+        if let newest, newest.report.passed {
             return ["report_id": .int(newest.id), "summary": .string(newest.report.summary)]
         }
-        if let skipReason { return ["skipped": .string(skipReason), "reports": .int(reports.count)] }
-        let last = reports.last.map { " (its newest report, #\($0.id), failed: \($0.report.summary))" } ?? ""
+        if let skipReason {
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM eval_reports WHERE name = ? AND version = ?",
+                                         arguments: [ref.name, ref.version]) ?? 0
+            return ["skipped": .string(skipReason), "reports": .int(count)]
+        }
+        let last = newest.map { " (its newest report, #\($0.id), failed: \($0.report.summary))" } ?? ""
         throw SwitchyardError.refused(
             "\(ref) has no passing evaluation report\(last); production needs one",
             hint: "run `switchyard eval run \(ref) --suite FILE`, or promote without one with --skip-eval --reason '…' (journaled)")
+    }
+
+    private static let columns = "id, created_at, actor, report"
+
+    private static func storedReport(_ row: Row, of ref: BundleRef) throws -> StoredEvalReport {
+        let text: String = row["report"]
+        guard let report = try? JSONValue(parsing: text.utf8).decode(as: EvalReport.self) else {
+            throw SwitchyardError.failure("evaluation report #\(row["id"] as Int) of \(ref) is unreadable", hint: "run `switchyard audit verify`")
+        }
+        return StoredEvalReport(id: row["id"], time: row["created_at"], actor: row["actor"], report: report)
     }
 }

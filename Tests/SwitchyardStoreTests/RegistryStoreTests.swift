@@ -205,6 +205,9 @@ import StoreTestSupport
         #expect(throws: SwitchyardError.self, "a newer failure outweighs the older pass") {
             try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "ship again")
         }
+        try fixture.store.setStage(ref, to: .production, actor: "alice", reason: "INC-9: cannot wait", skipEvaluation: true)
+        let skipped = try #require(try fixture.store.journal(JournalFilter(kind: JournalKind.bundleStage)).last)
+        #expect(skipped.payload["evaluation"] == ["skipped": "INC-9: cannot wait", "reports": 3], "the skip counts every report on file")
         let journaled = try fixture.store.journal(JournalFilter(kind: JournalKind.evalReport))
         #expect(journaled.map(\.reason) == ["golden: 0 of 1 case(s) passed (0%, 100% required): FAILED", "golden: 1 of 1 case(s) passed (100%, 100% required): passed",
                                             "golden: 0 of 1 case(s) passed (0%, 100% required): FAILED"])
