@@ -246,7 +246,7 @@ struct ProxyResponder: HTTPResponder {
     }
 
     private func failUpstream(_ error: Error, endpoint: Endpoint, bundle: BundleRef, tenantLabel: String, arrival: ContinuousClock.Instant) -> Response {
-        let timedOut = (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
+        let timedOut = UpstreamAnswer.isTimeout(error)
         // A backend that cannot be reached is taken out until its next health check passes.
         if !timedOut, !(error is CancellationError), !(error is UpstreamError) {
             endpoint.healthy.store(false, ordering: .relaxed)

@@ -32,7 +32,8 @@ extension SwitchyardRouter {
             request.body = .bytes(ByteBuffer(string: JSONValue.object(served.applier.apply(to: body, kind: kind, session: session)).canonicalText))
             let start = ContinuousClock.now
             do {
-                let answer = try await UpstreamAnswer.fetch(request, client: client, timeout: configuration.upstreamTimeout, maxBody: configuration.maxAnswerBytes)
+                let answer = try await UpstreamAnswer.fetch(request, client: client, timeout: served.timeout(within: configuration.upstreamTimeout),
+                                                         maxBody: configuration.maxAnswerBytes)
                 let summary: AnswerSummary
                 if answer.isStream {
                     var scanner = StreamScanner()
@@ -46,8 +47,9 @@ extension SwitchyardRouter {
                                                     latency: ContinuousClock.now - start, firstByte: answer.firstByteAt - start,
                                                     streamBroken: answer.isStream && !summary.sawDone))
             } catch {
-                telemetry.record(RequestObservation(key: key, time: Date(), status: 502, latencyMicros: (ContinuousClock.now - start).microseconds,
-                                                    upstreamError: true))
+                let timedOut = UpstreamAnswer.isTimeout(error)
+                telemetry.record(RequestObservation(key: key, time: Date(), status: timedOut ? 504 : 502,
+                                                    latencyMicros: (ContinuousClock.now - start).microseconds, upstreamError: true, timeout: timedOut))
             }
         }
     }

@@ -25,6 +25,11 @@ final class UpstreamAnswer: @unchecked Sendable {
         self.firstByteAt = firstByteAt
     }
 
+    /// Whether a failed fetch ran out of time (the backend may be fine, only slow) rather than failing outright.
+    static func isTimeout(_ error: any Error) -> Bool {
+        (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
+    }
+
     /// Sends `request` and reads until the router can answer: the whole body, or a stream's first chunk.
     static func fetch(_ request: HTTPClientRequest, client: HTTPClient, timeout: TimeAmount, maxBody: Int) async throws -> UpstreamAnswer {
         let response = try await client.execute(request, timeout: timeout)

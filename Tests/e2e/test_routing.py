@@ -11,7 +11,7 @@ import uuid
 import httpx
 import pytest
 
-from fleet import FAST, Fleet, get_json
+from fleet import EXAMPLES, FAST, Fleet, get_json, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -194,3 +194,39 @@ def test_a_cold_backend_gets_no_traffic_until_it_is_warm(fleet):
             assert time.time() < deadline, "the backend never became warm"
             time.sleep(0.2)
     assert fleet.status()["endpoints"][0]["healthy"] is True
+
+
+def test_a_bundles_contract_timeout_bounds_its_answers_and_its_shadow_copies(fleet):
+    """2.0.9 is 2.0.0 with `reliability: {timeout_ms: 300}`; its backend takes 800 ms to answer."""
+    manifest = fleet.dir / "support-assistant-2.0.9.yaml"
+    text = (EXAMPLES / "support-assistant-2.0.0.yaml").read_text().replace("version: 2.0.0", "version: 2.0.9")
+    text = text.replace("file: prompts/", f"file: {EXAMPLES}/prompts/")
+    manifest.write_text(text + "contracts:\n  reliability: {timeout_ms: 300}\n")
+    fleet.cli("registry", "add", str(manifest))
+    pool = fleet.dir / "pool-2.0.9.yaml"
+    pool.write_text(f"bundle: support-assistant@2.0.9\nendpoints: [{fleet.backends['2.0.0']}]\nreplicas: 1\nmax_concurrency: 16\n")
+    fleet.cli("pool", "apply", str(pool), "--reason", "e2e: contract timeout")
+    fleet.set_profile("2.0.0", ttft={"p50_ms": 800, "p99_ms": 800})
+
+    fleet.route("support-assistant@1.0.0=100%", extra=["--shadow", "support-assistant@2.0.9=100%"])
+    with httpx.Client(timeout=30) as http:
+        assert [ask(http, fleet.url).status_code for _ in range(5)] == [200] * 5
+
+        def shadow_timeouts():
+            metrics = urllib.request.urlopen(fleet.admin + "/metrics").read().decode()
+            series = 'switchyard_requests_total{bundle="support-assistant@2.0.9",tenant="default",role="shadow",code="%s"} %d'
+            return series % ("5xx", 5) in metrics and series % ("2xx", 0) in metrics
+        wait_for(shadow_timeouts, 10, "five shadow copies cut off by the bundle's 300 ms contract, none answered")
+
+        fleet.route("support-assistant@2.0.9=100%")
+        answers = []
+
+        def times_out():
+            started = time.monotonic()
+            answer = ask(http, fleet.url)
+            answers.append((answer, time.monotonic() - started))
+            return answer.status_code == 504
+        wait_for(times_out, 10, "a 504 from the bundle whose backend is slower than its contract")
+        answer, seconds = answers[-1]
+        assert answer.json()["error"]["code"] == "upstream_timeout"
+        assert 0.25 < seconds < 0.7, f"cut off after {seconds:.2f}s, not at the contract's 300 ms"
