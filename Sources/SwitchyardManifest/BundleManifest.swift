@@ -217,10 +217,7 @@ public enum BundleManifest {
                 return nil
             }
         case .mustMatch, .mustNotMatch:
-            if (try? NSRegularExpression(pattern: text)) == nil || text.isEmpty {
-                reader.report(at: value, field: "\(path).\(name)", "'\(text)' is not a valid regular expression")
-                return nil
-            }
+            guard reader.acceptsRegex(text, at: value, field: "\(path).\(name)") else { return nil }
         }
         return ValidationRule(kind: kind, value: text)
     }

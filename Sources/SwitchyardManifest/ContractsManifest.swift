@@ -66,9 +66,7 @@ enum ContractsManifest {
 
     private static func readPattern(_ experience: Fields) -> String? {
         guard let pattern = experience.string("citation_pattern") else { return nil }
-        guard (try? NSRegularExpression(pattern: pattern)) != nil else {
-            experience.reader.report(at: experience.node("citation_pattern"), field: experience.field("citation_pattern"),
-                                     "'\(pattern)' is not a valid regular expression")
+        guard experience.reader.acceptsRegex(pattern, at: experience.node("citation_pattern"), field: experience.field("citation_pattern")) else {
             return nil
         }
         return pattern

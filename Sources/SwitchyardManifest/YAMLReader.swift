@@ -42,6 +42,13 @@ final class YAMLReader {
         issues.append(ManifestIssue(file: file, line: line, column: column, field: field, message: message))
     }
 
+    /// Whether `pattern` is a usable regular expression (not empty, and it compiles); reports it when it is not.
+    func acceptsRegex(_ pattern: String, at node: Node?, field: String) -> Bool {
+        guard pattern.isEmpty || (try? NSRegularExpression(pattern: pattern)) == nil else { return true }
+        report(at: node, field: field, "'\(pattern)' is not a valid regular expression")
+        return false
+    }
+
     /// The fields of a mapping node; unknown and repeated keys are reported.
     func fields(of node: Node, path: String, allowed: [String], key: Node? = nil) -> Fields? {
         guard let mapping = node.mapping else {

@@ -96,6 +96,8 @@ public let malformedCases: [MalformedCase] = [
           field: "contracts.safety.refusal_band", says: "two rates from 0 to 1, lowest first"),
     .init(name: "invalid citation pattern", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  experience:\n    citation_pattern: \"[KB-\"",
           line: 28, field: "contracts.experience.citation_pattern", says: "not a valid regular expression"),
+    .init(name: "empty citation pattern", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  experience:\n    citation_pattern: \"\"",
+          line: 28, field: "contracts.experience.citation_pattern", says: "must not be empty"),
     .init(name: "unknown contract", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  latency: {p99_ms: 100}", line: 27,
           field: "contracts.latency", says: "unknown field 'latency' in contracts"),
     .init(name: "invalid response schema", replace: pricingEnd, with: pricingEnd + "\ncontracts:\n  interface:\n    response_schema:\n      type: objekt",

@@ -29,7 +29,7 @@ enum DemoFleet {
         guard !manifests.isEmpty else {
             throw SwitchyardError.failure("no example bundles in '\(examples)'", hint: "run from the repository root, or pass --examples DIR")
         }
-        try store.addBundles(manifests.map { .init(bundle: $0.bundle, promptText: $0.promptText, floating: false) }, actor: actor)
+        _ = try store.addBundles(manifests.map { .init(bundle: $0.bundle, promptText: $0.promptText, floating: false) }, actor: actor)
         var pools = try files.filter { $0.hasPrefix("pool-") }.map { try PoolManifest.load(path: "\(examples)/\($0)") }
         let backends = try await startBackends(for: &pools, store: store)
         for pool in pools { try store.setPool(pool, actor: actor, reason: "demo fleet on loopback") }
