@@ -23,7 +23,7 @@ public enum ConsoleIntent: Hashable, Sendable {
 }
 
 /// The pre-flight plan the executable supplies before a rollback: what will happen, and the bundle traffic goes back to.
-public struct RollbackPlan: Hashable, Sendable {
+public struct RollbackPlan: Hashable, Sendable, Codable {
     /// The bundle reference the operator must type to confirm, e.g. `support-assistant@1.0.0`.
     public var target: String
     public var lines: [String]

@@ -18,14 +18,15 @@ public final class ConsoleLoop {
     private var snapshot: ConsoleSnapshot?
     private var drawn: Frame?
 
-    /// `notice`, when given, is on the status line from the first frame (a theme that could not be used, say).
-    public init(backend: ConsoleBackend, palette: Theme, readonly: Bool = false, forceASCII: Bool = false,
+    /// `notice`, when given, is on the status line from the first frame (a theme that could not be used, say);
+    /// `readonlyHint` says what to do about a refused action.
+    public init(backend: ConsoleBackend, palette: Theme, readonly: Bool = false, readonlyHint: String? = nil, forceASCII: Bool = false,
                 refreshInterval: Duration = .seconds(1), notice: String? = nil, replay: Bool = false) {
         self.backend = backend
         self.palette = palette
         self.refreshInterval = refreshInterval
         terminal = CursesTerminal(forceASCII: forceASCII)
-        ui = ConsoleUI(readonly: readonly, replay: replay)
+        ui = readonlyHint.map { ConsoleUI(readonly: readonly, replay: replay, readonlyHint: $0) } ?? ConsoleUI(readonly: readonly, replay: replay)
         if let notice { ui.report(notice, isError: true) }
     }
 

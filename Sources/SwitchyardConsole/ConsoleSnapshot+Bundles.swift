@@ -2,7 +2,7 @@ import SwitchyardCore
 
 extension ConsoleSnapshot {
     /// One bundle's traffic, health and service levels.
-    public struct BundleRow: Hashable, Sendable {
+    public struct BundleRow: Hashable, Sendable, Codable {
         /// `name@version`.
         public var name: String
         public var stage: String
@@ -67,9 +67,9 @@ extension ConsoleSnapshot {
     }
 
     /// One detector tier's state and what it watches for.
-    public struct DetectorTier: Hashable, Sendable {
+    public struct DetectorTier: Hashable, Sendable, Codable {
         /// How close the tier is to acting.
-        public enum State: String, Hashable, Sendable {
+        public enum State: String, Hashable, Sendable, Codable {
             case ok, watching, firing
         }
 
@@ -84,9 +84,9 @@ extension ConsoleSnapshot {
     }
 
     /// A tenant's split (or the default route's), and its shadow.
-    public struct TenantRoute: Hashable, Sendable {
+    public struct TenantRoute: Hashable, Sendable, Codable {
         /// One bundle's weight in a split.
-        public struct Weight: Hashable, Sendable {
+        public struct Weight: Hashable, Sendable, Codable {
             public var bundle: String
             public var basisPoints: Int
 

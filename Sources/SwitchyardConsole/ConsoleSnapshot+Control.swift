@@ -2,7 +2,7 @@ import Foundation
 
 extension ConsoleSnapshot {
     /// The rollout in progress.
-    public struct Rollout: Hashable, Sendable {
+    public struct Rollout: Hashable, Sendable, Codable {
         public var canary: String
         public var baseline: String
         /// Each step as it reads, e.g. `setWeight 10%`.
@@ -28,7 +28,7 @@ extension ConsoleSnapshot {
     }
 
     /// A staged rollback drain moving traffic from a bad bundle to its target.
-    public struct Drain: Hashable, Sendable {
+    public struct Drain: Hashable, Sendable, Codable {
         public var from: String
         public var to: String
         /// The bad bundle's share after each stage, in basis points.
@@ -46,7 +46,7 @@ extension ConsoleSnapshot {
     }
 
     /// One rollback, automatic or by hand.
-    public struct Rollback: Hashable, Sendable {
+    public struct Rollback: Hashable, Sendable, Codable {
         public var time: Date
         public var from: String
         public var to: String
@@ -77,7 +77,7 @@ extension ConsoleSnapshot {
     }
 
     /// One journal entry.
-    public struct Event: Hashable, Sendable {
+    public struct Event: Hashable, Sendable, Codable {
         public var sequence: Int
         public var time: Date
         public var actor: String
@@ -102,7 +102,7 @@ extension ConsoleSnapshot {
     }
 
     /// A registered bundle, for the registry view.
-    public struct RegistryEntry: Hashable, Sendable {
+    public struct RegistryEntry: Hashable, Sendable, Codable {
         /// `name@version`.
         public var name: String
         public var stage: String

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Everything the console shows at one moment; the executable fills it from the Engine's snapshots.
-public struct ConsoleSnapshot: Hashable, Sendable {
+public struct ConsoleSnapshot: Hashable, Sendable, Codable {
     /// Where the console's data comes from.
-    public enum Mode: String, Hashable, Sendable {
+    public enum Mode: String, Hashable, Sendable, Codable {
         case attached, embedded, demo, replay, drill
     }
 
@@ -57,7 +57,7 @@ public struct ConsoleSnapshot: Hashable, Sendable {
     }
 
     /// An incident freeze in force.
-    public struct FreezeBanner: Hashable, Sendable {
+    public struct FreezeBanner: Hashable, Sendable, Codable {
         /// `all`, `bundle:NAME` or `tenant:T`.
         public var scope: String
         public var reason: String
@@ -74,7 +74,7 @@ public struct ConsoleSnapshot: Hashable, Sendable {
     }
 
     /// The circuit breaker on automatic rollbacks.
-    public struct Breaker: Hashable, Sendable {
+    public struct Breaker: Hashable, Sendable, Codable {
         public var open: Bool
         /// Consecutive automatic rollbacks so far.
         public var consecutive: Int

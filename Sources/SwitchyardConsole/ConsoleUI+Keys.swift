@@ -251,7 +251,7 @@ extension ConsoleUI {
 
     private mutating func start(_ action: ConsoleAction, reason: String) -> ConsoleIntent? {
         guard !readonly else {
-            report("read-only console: \(action.rawValue) refused (start the console without --readonly to act)", isError: true)
+            report("read-only console: \(action.rawValue) refused (\(readonlyHint))", isError: true)
             return nil
         }
         status = nil

@@ -40,6 +40,8 @@ public struct ConsoleUI: Hashable, Sendable {
 
     /// Actions are refused (and their keys greyed) in a read-only console.
     public let readonly: Bool
+    /// What a refused action tells the operator to do about it.
+    public let readonlyHint: String
     /// A replay of a past journal: always read-only, and the arrows, space, + and - move through time.
     public let replay: Bool
     public internal(set) var focus = Panel.traffic
@@ -54,8 +56,9 @@ public struct ConsoleUI: Hashable, Sendable {
     var events: [ConsoleSnapshot.Event] = []
     var registryCount = 0
 
-    public init(readonly: Bool = false, replay: Bool = false) {
+    public init(readonly: Bool = false, replay: Bool = false, readonlyHint: String = "start the console without --readonly to act") {
         self.readonly = readonly || replay
+        self.readonlyHint = readonlyHint
         self.replay = replay
     }
 

@@ -3,7 +3,7 @@ import SwitchyardCore
 
 extension ConsoleSnapshot {
     /// A drill's open question to the on-call (`await_operator`), shown with a timer until an action answers it.
-    public struct DrillPrompt: Hashable, Sendable {
+    public struct DrillPrompt: Hashable, Sendable, Codable {
         public var text: String
         /// The action that answers it: rollback, abort, pause, freeze, promote or any.
         public var answer: String

@@ -49,9 +49,11 @@ struct WallClock: Clock {
     func now() -> Date { Date() }
 }
 
-/// Who is running the command: the OS user.
+/// Who is running the command: the OS user, or, for a command serve runs for its admin socket, the peer serve
+/// names (anyone who can write the state files directly could write any name into them anyway).
 enum OperatorIdentity {
     static var current: String {
+        if let peer = ProcessInfo.processInfo.environment[CommandBroker.actorVariable], !peer.isEmpty { return peer }
         if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "uid:\(geteuid())"
     }

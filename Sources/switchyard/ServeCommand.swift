@@ -6,6 +6,7 @@ import SwitchyardCore
 import SwitchyardEngine
 import SwitchyardManifest
 import SwitchyardRouter
+import SwitchyardStore
 
 /// `switchyard serve`: the OpenAI-compatible data plane and its admin listener.
 struct ServeCommand: LongRunningCommand {
@@ -25,6 +26,9 @@ struct ServeCommand: LongRunningCommand {
     @Option(name: .long, help: "Control policy file (YAML): SLO, trigger thresholds, guards, drain stages.") var policy: String?
     @Option(name: .long, help: "How long each answered request's record (id, time, tenant, session, bundle; no content) is kept for `switchyard affected`.")
     var affectedRetention = "24h"
+    @Option(name: .long, help: "Group given the admin socket DIR/admin.sock (mode 0660): who may attach. Default: serve's own group.")
+    var adminGroup: String?
+    @Option(name: .long, help: "Members of this group may attach to the admin socket read-only.") var viewersGroup: String?
 
     func runUntilStopped() async throws {
         let dataAddress = try ListenAddress(parsing: listen, option: "--listen")
@@ -38,21 +42,37 @@ struct ServeCommand: LongRunningCommand {
         configuration.idleTimeout = .seconds(try DurationText.seconds(idleTimeout, field: "--idle-timeout"))
         configuration.tenantKeys = try tenantKeys.map(TenantKeysManifest.load(path:)) ?? [:]
         let store = try state.openExisting()
+        let access = try AdminAccess(socketGroup: adminGroup, viewersGroup: viewersGroup)
         let controlPolicy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
         let retention = try DurationText.seconds(affectedRetention, field: "--affected-retention")
         let router = SwitchyardRouter(configuration: configuration)
-        let engine = try await router.settingUp {
-            try EngineServices.make(store: store, router: router, policy: controlPolicy, reload: .milliseconds(reloadMs),
-                                    affectedRetentionSeconds: retention, announce: Terminal.announce)
+        let (engine, socket) = try await router.settingUp {
+            let engine = try EngineServices.make(store: store, router: router, policy: controlPolicy, reload: .milliseconds(reloadMs),
+                                                 affectedRetentionSeconds: retention, announce: Terminal.announce)
+            return (engine, try adminSocket(store: store, access: access, policy: controlPolicy, steering: engine.steering))
         }
         await router.checkHealthNow()
+        if viewersGroup != nil, let problem = AdminForwarding.sharedWriteAccess(store.directory) { Terminal.announce("warning: \(problem)") }
+        Terminal.announce("admin socket \(socket.path) (mode 0660, group \(adminGroup ?? "of serve's user")"
+                          + (viewersGroup.map { "; group \($0) read-only" } ?? "") + ")")
         let services = router.services(listen: (dataAddress.host, dataAddress.port), admin: (adminAddress.host, adminAddress.port)) { data, admin in
             Terminal.announce("switchyard serving generation \(engine.generation) on http://\(dataAddress.host):\(data) (admin http://\(adminAddress.host):\(admin))")
         }
         var group = ServiceGroupConfiguration(
-            services: engine.services + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "switchyard"))
+            services: [AdminSocketService(socket: socket)] + engine.services + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "switchyard"))
         group.maximumGracefulShutdownDuration = .seconds(drain)
         try await ServiceGroup(configuration: group).run()
         Terminal.announce("switchyard stopped")
+    }
+
+    /// The admin socket in the state directory, answered by a broker that runs commands against this state.
+    private func adminSocket(store: SwitchyardStore, access: AdminAccess, policy: ControlPolicy, steering: SteeringGuard) throws -> AdminSocket {
+        let directory = URL(fileURLWithPath: store.directory).standardizedFileURL.path
+        let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
+        let feed = ConsoleFeed(reader: ConsoleSnapshotReader(store: store, mode: .attached, policy: policy),
+                               actions: ConsoleActions(store: store, clock: WallClock(), capacity: capacity, policy: policy, actor: "serve"),
+                               steering: steering)
+        let broker = CommandBroker(stateDirectory: directory, viewersGroup: viewersGroup, console: feed)
+        return try AdminSocket(stateDirectory: directory, access: access) { broker.answer($0, peer: $1, role: $2) }
     }
 }

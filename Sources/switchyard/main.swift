@@ -6,6 +6,7 @@ import SwitchyardManifest
 // Exit codes: 0 ok, 1 failure, 2 usage error, 3 refused, 4 target not warm.
 do {
     var command = try Switchyard.parseAsRoot()
+    if let code = try AdminForwarding.forward(command, arguments: Array(CommandLine.arguments.dropFirst())) { exit(code) }
     if let server = command as? LongRunningCommand {
         try await server.runUntilStopped()
     } else {

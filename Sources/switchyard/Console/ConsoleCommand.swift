@@ -46,6 +46,9 @@ struct ConsoleCommand: LongRunningCommand {
         let (palette, themeProblem) = ThemeCatalog(directory: themes).palette(named: theme)
         // The screen belongs to curses: the services log nowhere; the journal keeps every decision.
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        if let remote = remoteConsole() {
+            return try await runRemote(remote, palette: palette, notice: themeProblem, interval: interval)
+        }
         let (store, services, mode, rehearsal, steering) = try await prepare(policy: controlPolicy)
         // An embedded Engine verified the chain already; a long journal is not walked twice.
         let alarm = try (steering ?? SteeringGuard(store: store)).problem.map { SteeringGuard.banner($0) + ", then restart the console" }
@@ -54,20 +57,14 @@ struct ConsoleCommand: LongRunningCommand {
         let actions = ConsoleActions(store: store, clock: WallClock(),
                                      capacity: StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] },
                                      policy: controlPolicy, actor: OperatorIdentity.current)
-        let catalog = ThemeCatalog(directory: themes)
-        let backend = ConsoleBackend(
+        let backend = backend(
             snapshot: {
                 var snapshot = (try? reader.snapshot(now: Date())) ?? ConsoleSnapshot(mode: mode, stateDirectory: store.directory, generation: 0, now: Date())
                 snapshot.alarm = alarm
                 return snapshot
             },
             rollbackPlan: { try actions.rollbackPlan() },
-            execute: { try actions.execute($0) },
-            palette: { name in
-                let (palette, problem) = catalog.palette(named: name)
-                if let problem { throw SwitchyardError.failure(problem) }
-                return palette
-            })
+            execute: { try actions.execute($0) })
         await runConsole(backend: backend, palette: palette, readonly: readonly || alarm != nil, interval: interval,
                          notice: themeProblem ?? rehearsal.map { _ in "drill running: answer its prompts (top line) with the usual actions" })
         await group.stop()
@@ -81,8 +78,49 @@ struct ConsoleCommand: LongRunningCommand {
     }
 
     @MainActor
-    private func runConsole(backend: ConsoleBackend, palette: Theme, readonly: Bool, interval: Duration, notice: String?) async {
-        await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, forceASCII: ascii, refreshInterval: interval, notice: notice).run()
+    private func runConsole(backend: ConsoleBackend, palette: Theme, readonly: Bool, readonlyHint: String? = nil, interval: Duration,
+                            notice: String?) async {
+        await ConsoleLoop(backend: backend, palette: palette, readonly: readonly, readonlyHint: readonlyHint, forceASCII: ascii,
+                          refreshInterval: interval, notice: notice).run()
+    }
+
+    private func backend(snapshot: @escaping @Sendable () -> ConsoleSnapshot, rollbackPlan: @escaping @Sendable () throws -> RollbackPlan,
+                         execute: @escaping @Sendable (ConsoleIntent) throws -> String) -> ConsoleBackend {
+        let catalog = ThemeCatalog(directory: themes)
+        return ConsoleBackend(snapshot: snapshot, rollbackPlan: rollbackPlan, execute: execute, palette: { name in
+            let (palette, problem) = catalog.palette(named: name)
+            if let problem { throw SwitchyardError.failure(problem) }
+            return palette
+        })
+    }
+
+    /// Attached to a running serve through its admin socket, for a user who may not open the state files.
+    private func remoteConsole() -> RemoteConsole? {
+        guard drill == nil, !demo, !embedded,
+              FileManager.default.fileExists(atPath: "\(state.directory)/\(SwitchyardStore.fileName)"),
+              !AdminForwarding.canWriteState(state.directory) else { return nil }
+        return RemoteConsole(path: AdminSocket.path(in: state.directory))
+    }
+
+    private func runRemote(_ remote: RemoteConsole, palette: Theme, notice: String?, interval: Duration) async throws {
+        let me = try remote.whoami()
+        let viewer = me.role == .view
+        let directory = state.directory
+        let backend = backend(
+            snapshot: {
+                do {
+                    return try remote.snapshot()
+                } catch {
+                    var empty = ConsoleSnapshot(mode: .attached, stateDirectory: directory, generation: 0, now: Date())
+                    empty.alarm = "\(error)"
+                    return empty
+                }
+            },
+            rollbackPlan: { try remote.rollbackPlan() },
+            execute: { try remote.execute($0) })
+        await runConsole(backend: backend, palette: palette, readonly: readonly || viewer,
+                         readonlyHint: viewer ? "\(me.actor) is in serve's viewers group: looking only" : nil, interval: interval,
+                         notice: notice ?? "attached through \(remote.path) as \(me.actor)" + (viewer ? ", read-only" : ""))
     }
 
     /// The store, the services to run beside the console, the mode they make, the drill being played if any, and
