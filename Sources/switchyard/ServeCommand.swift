@@ -72,7 +72,8 @@ struct ServeCommand: LongRunningCommand {
         let feed = ConsoleFeed(reader: ConsoleSnapshotReader(store: store, mode: .attached, policy: policy),
                                actions: ConsoleActions(store: store, clock: WallClock(), capacity: capacity, policy: policy, actor: "serve"),
                                steering: steering)
-        let broker = CommandBroker(stateDirectory: directory, viewersGroup: viewersGroup, console: feed)
+        let broker = CommandBroker(stateDirectory: directory, viewersGroup: viewersGroup,
+                                   policyPath: self.policy.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, console: feed)
         return try AdminSocket(stateDirectory: directory, access: access) { broker.answer($0, peer: $1, role: $2) }
     }
 }

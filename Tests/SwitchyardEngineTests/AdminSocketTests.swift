@@ -70,10 +70,11 @@ import Testing
     @Test func viewersLookTheOwnerAndRootAlwaysSteerAndUnknownGroupsAreNamed() throws {
         let users = try #require(UserDatabase.group(named: "users"))
         let access = try AdminAccess(socketGroup: nil, viewersGroup: "users")
-        #expect(access.role(of: PeerCredentials(pid: 1, uid: 4242, gid: users.gid, user: "viewer")) == .view)
+        #expect(access.role(of: PeerCredentials(pid: 1, uid: 4242, gid: users, user: "viewer")) == .view)
         #expect(access.role(of: PeerCredentials(pid: 1, uid: 4243, gid: 4243, user: "oncall")) == .steer)
-        #expect(access.role(of: PeerCredentials(pid: 1, uid: 0, gid: users.gid, user: "root")) == .steer)
-        #expect(try AdminAccess(socketGroup: nil, viewersGroup: nil).role(of: PeerCredentials(pid: 1, uid: 4242, gid: users.gid, user: "v")) == .steer)
+        #expect(access.role(of: PeerCredentials(pid: 1, uid: 0, gid: users, user: "root")) == .steer)
+        #expect(try AdminAccess(socketGroup: nil, viewersGroup: nil).role(of: PeerCredentials(pid: 1, uid: 4242, gid: users, user: "v")) == .steer)
+        #expect(UserDatabase.groups(of: 0).contains(0), "root's groups, from the user database, include its primary group")
         #expect { _ = try AdminAccess(socketGroup: "sy-no-such-group", viewersGroup: nil) } throws: { error in
             (error as? SwitchyardError)?.message == "--admin-group 'sy-no-such-group' is not a group on this machine"
         }

@@ -28,7 +28,7 @@ def fleet():
         if subprocess.run(["id", user], capture_output=True).returncode != 0:
             subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user], check=True)
         subprocess.run(["usermod", "-G", ",".join(groups), user], check=True)
-    fleet = Fleet(serve_options=["--admin-group", OPERATORS, "--viewers-group", VIEWERS])
+    fleet = Fleet(serve_options=["--admin-group", OPERATORS, "--viewers-group", VIEWERS], policy="drain: {stages: [60, 0]}\n")
     os.chmod(fleet.dir, 0o755)  # others may reach the socket; the store stays writable by root alone
     yield fleet
     fleet.stop()
@@ -72,6 +72,20 @@ def test_a_viewer_may_look_but_not_steer(fleet):
     assert refused.returncode == 3
     assert "sy-viewer may only look: sy-viewer is in the viewers group 'sy-viewers'" in refused.stderr
     assert journal_head(fleet) == before, "a refused command changes nothing"
+    switched = subprocess.run(["runuser", "-u", "sy-viewer", "-g", OPERATORS, "--", str(BINARY), "freeze", "--reason", "sg", "--state", "state"],
+                              cwd=fleet.dir, capture_output=True, text=True)
+    assert switched.returncode == 3, "running with the operators group as primary does not shed the viewers group"
+
+
+def test_files_and_serves_environment_stay_the_owners(fleet):
+    secret = fleet.dir / "root-only.yaml"
+    secret.write_text("tier0: {burn_threshold: 1}\n")
+    os.chmod(secret, 0o600)
+    for arguments, says in [(["pool", "apply", str(secret), "--reason", "x"], "reads files, which serve would open with its own rights"),
+                            (["rollback", "start", "--policy", str(secret), "--reason", "x"], "--policy names a file"),
+                            (["pool", "set", "support-assistant@1.0.0", "--api-key-env", "HOME", "--reason", "x"], "--api-key-env would send")]:
+        result = as_user(fleet, "sy-oncall", *arguments)
+        assert result.returncode == 3 and says in result.stderr, (arguments, result.stderr)
 
 
 def test_someone_outside_the_group_is_told_which_group_opens_the_socket(fleet):
@@ -129,3 +143,14 @@ def test_an_operators_console_steers_through_the_socket_and_a_viewers_only_looks
         viewer.stop()
     fleet.cli("unfreeze", "--reason", "test over")
     assert json.loads(fleet.cli("history", "--limit", "1", "--json"))[-1]["actor"] == "root"
+
+
+def test_a_rollback_through_the_socket_drains_by_serves_own_policy(fleet):
+    fleet.route("support-assistant@1.0.0=50%", "support-assistant@1.1.0=50%")
+    result = as_user(fleet, "sy-oncall", "rollback", "start", "--from", "support-assistant@1.1.0", "--to", "support-assistant@1.0.0",
+                     "--staged", "--yes", "--reason", "INC-14")
+    assert result.returncode == 0, result.stderr
+    start = json.loads(fleet.cli("history", "--kind", "rollback.start", "--json"))[-1]
+    assert start["actor"] == "sy-oncall"
+    assert (start["payload"]["stages"], start["payload"]["remaining_basis_points"]) == (2, 6000), \
+        "serve's policy (stages 60%, 0%), not the default four stages"

@@ -12,8 +12,8 @@ public struct AdminAccess: Sendable {
     /// Fails, naming the option, when a group does not exist.
     public init(socketGroup: String?, viewersGroup: String?) throws {
         if let socketGroup {
-            guard let group = UserDatabase.group(named: socketGroup) else { throw Self.unknown(socketGroup, option: "--admin-group") }
-            self.socketGroup = (socketGroup, group.gid)
+            guard let gid = UserDatabase.group(named: socketGroup) else { throw Self.unknown(socketGroup, option: "--admin-group") }
+            self.socketGroup = (socketGroup, gid)
         } else {
             self.socketGroup = nil
         }
@@ -21,12 +21,13 @@ public struct AdminAccess: Sendable {
         self.viewersGroup = viewersGroup
     }
 
-    /// The peer's role. A viewers group that can no longer be read makes everyone but the owner a viewer.
+    /// The peer's role. Membership is the user's, from the user database, so `sg` into another group does not shed
+    /// it; a viewers group that can no longer be read makes everyone but the owner a viewer.
     public func role(of peer: PeerCredentials) -> AdminRole {
         if peer.uid == 0 || peer.uid == geteuid() { return .steer }
         guard let viewersGroup else { return .steer }
-        guard let group = UserDatabase.group(named: viewersGroup) else { return .view }
-        return peer.gid == group.gid || group.members.contains(peer.user) ? .view : .steer
+        guard let viewers = UserDatabase.group(named: viewersGroup) else { return .view }
+        return peer.gid == viewers || UserDatabase.groups(of: peer.uid).contains(viewers) ? .view : .steer
     }
 
     private static func unknown(_ name: String, option: String) -> SwitchyardError {

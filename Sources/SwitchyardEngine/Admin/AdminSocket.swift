@@ -32,8 +32,9 @@ public final class AdminSocket: @unchecked Sendable {
         var address = try UnixAddress(path)
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw Self.failure("create", path) }
-        // Created 0600, then opened to the group once its group is set: never wider than asked, even for a moment.
-        let previous = umask(0o177)
+        // Created 0660 (the umask does it: no chmod that a swapped-in symlink could redirect), then given its group
+        // with lchown, which never follows a symlink.
+        let previous = umask(0o117)
         let bound = address.withSocketAddress { bind(listener, $0, $1) }
         umask(previous)
         guard bound == 0 else {
@@ -41,14 +42,15 @@ public final class AdminSocket: @unchecked Sendable {
             close(listener)
             throw error
         }
-        if let group = access.socketGroup, chown(path, UInt32.max, group.gid) != 0 {
-            let error = Self.failure("give group \(group.name) to", path)
+        if let group = access.socketGroup, lchown(path, UInt32.max, group.gid) != 0 {
+            let error = Self.failure("give group \(group.name) to", path,
+                                     hint: "serve's user must be a member of group \(group.name) (or root) to give it the socket")
             close(listener)
             unlink(path)
             throw error
         }
-        guard chmod(path, 0o660) == 0, listen(listener, 32) == 0 else {
-            let error = Self.failure("open", path)
+        guard listen(listener, 32) == 0 else {
+            let error = Self.failure("listen on", path)
             close(listener)
             unlink(path)
             throw error
@@ -66,21 +68,28 @@ public final class AdminSocket: @unchecked Sendable {
             guard !stopped else { return }
             stopped = true
             unlink(path)
+            // Wakes the accept loop; the descriptor is closed here, under the lock, and nowhere else.
             shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
         }
     }
 
     private var isStopped: Bool { stopping.withLock { stopped } }
 
     private func acceptLoop() {
-        defer { close(listener) }
         while !isStopped {
             slots.wait()
             let client = accept(listener, nil, nil)
+            let failure = errno
             guard client >= 0 else {
                 slots.signal()
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                return
+                switch failure {
+                case EINTR, ECONNABORTED: continue
+                // Out of descriptors or memory for a moment (a busy router): wait and go on, never stop listening.
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM: usleep(100_000)
+                default: return
+                }
+                continue
             }
             // Not inherited by the commands the handler runs (accept4 and SOCK_CLOEXEC are not imported).
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
@@ -94,23 +103,24 @@ public final class AdminSocket: @unchecked Sendable {
     private func answer(_ client: Int32) {
         defer { close(client) }
         guard let peer = PeerCredentials.of(socket: client) else { return }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // A client gets 5 s to send its request, however it trickles it, and 10 s per write to take the reply.
+        AdminFraming.setTimeout(client, SO_RCVTIMEO, seconds: 1)
+        AdminFraming.setTimeout(client, SO_SNDTIMEO, seconds: 10)
         let role = access.role(of: peer)
         let reply: AdminReply
-        if let line = AdminFraming.readLine(from: client, limit: AdminFraming.maximumRequestBytes),
+        if let line = AdminFraming.readLine(from: client, limit: AdminFraming.maximumRequestBytes, within: .seconds(5)),
            let request = try? JSONDecoder().decode(AdminRequest.self, from: Data(line)) {
             reply = handler(request, peer, role)
         } else {
-            reply = AdminReply(exitCode: 2, standardError: "error: the admin socket takes one JSON request on one line, of at most 1 MiB\n",
+            reply = AdminReply(exitCode: 2, standardError: "error: the admin socket takes one JSON request on one line, of at most 1 MiB, within 5 s\n",
                                actor: peer.user, role: role)
         }
         if let bytes = try? AdminFraming.encode(reply) { _ = AdminFraming.writeAll(bytes, to: client) }
     }
 
-    private static func failure(_ what: String, _ path: String) -> SwitchyardError {
+    private static func failure(_ what: String, _ path: String, hint: String? = nil) -> SwitchyardError {
         .failure("cannot \(what) the admin socket \(path): \(String(cString: strerror(errno)))",
-                 hint: "serve needs to write its state directory; check its owner and mode (ls -ld \((path as NSString).deletingLastPathComponent))")
+                 hint: hint ?? "serve needs to write its state directory; check its owner and mode (ls -ld \((path as NSString).deletingLastPathComponent))")
     }
 }
 

@@ -12,15 +12,16 @@ public enum AdminSocketClient {
         case broken(String)
     }
 
-    /// Sends `request` and waits for the reply, however long the command takes.
-    public static func send(_ request: AdminRequest, to path: String) throws(Failure) -> AdminReply {
+    /// Sends `request` and waits for the reply: at most `timeout`, or as long as the command takes.
+    public static func send(_ request: AdminRequest, to path: String, timeout: Int? = nil) throws(Failure) -> AdminReply {
         let descriptor = try connect(path)
         defer { close(descriptor) }
+        if let timeout { AdminFraming.setTimeout(descriptor, SO_RCVTIMEO, seconds: timeout) }
         guard let bytes = try? AdminFraming.encode(request), AdminFraming.writeAll(bytes, to: descriptor) else {
             throw .broken("serve closed the admin socket before taking the request")
         }
         guard let line = AdminFraming.readLine(from: descriptor, limit: Int.max) else {
-            throw .broken("serve closed the admin socket before answering")
+            throw .broken(timeout != nil && errno == EAGAIN ? "serve did not answer on the admin socket within \(timeout ?? 0) s" : "serve closed the admin socket before answering")
         }
         guard let reply = try? JSONDecoder().decode(AdminReply.self, from: Data(line)) else {
             throw .broken("serve's answer on the admin socket is not a reply this switchyard reads (a different version?)")

@@ -51,11 +51,13 @@ enum AdminFraming {
         Array(try JSONEncoder().encode(value)) + [UInt8(ascii: "\n")]
     }
 
-    /// Reads up to the first newline; nil when the peer closed first or sent more than `limit` bytes.
-    static func readLine(from descriptor: Int32, limit: Int) -> [UInt8]? {
+    /// Reads up to the first newline; nil when the peer closed first, sent more than `limit` bytes, or took longer
+    /// than `within` (each read also stops at the socket's receive timeout).
+    static func readLine(from descriptor: Int32, limit: Int, within: Duration? = nil) -> [UInt8]? {
+        let deadline = within.map { ContinuousClock.now + $0 }
         var line: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        while deadline.map({ ContinuousClock.now < $0 }) ?? true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { return nil }
@@ -66,6 +68,12 @@ enum AdminFraming {
             line += buffer[0..<count]
             if line.count > limit { return nil }
         }
+        return nil
+    }
+
+    static func setTimeout(_ descriptor: Int32, _ option: Int32, seconds: Int) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, option, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Writes all of `bytes`; false when the peer went away.

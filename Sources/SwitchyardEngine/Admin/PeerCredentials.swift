@@ -22,25 +22,48 @@ public struct PeerCredentials: Sendable, Equatable {
 /// Users and groups by name, through the reentrant libc calls (the router's threads run beside these).
 enum UserDatabase {
     static func name(of uid: UInt32) -> String {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name else { return "uid:\(uid)" }
-        return String(cString: name)
+        user(uid)?.name ?? "uid:\(uid)"
     }
 
-    /// A group's id and the names of its supplementary members; nil when there is no such group.
-    static func group(named name: String) -> (gid: UInt32, members: [String])? {
-        var entry = Glibc.group()
-        var result: UnsafeMutablePointer<Glibc.group>?
-        var buffer = [CChar](repeating: 0, count: 16_384)
-        guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
-        var members: [String] = []
-        var cursor = entry.gr_mem
-        while let member = cursor?.pointee {
-            members.append(String(cString: member))
-            cursor = cursor?.advanced(by: 1)
+    /// Every group a user is in, as the user database says: the primary one and the supplementary ones. Not the
+    /// groups of the connection's process, which `sg` or `newgrp` can narrow to one of them.
+    static func groups(of uid: UInt32) -> Set<UInt32> {
+        guard let (name, primary) = user(uid) else { return [] }
+        var count: Int32 = 64
+        while true {
+            var groups = [gid_t](repeating: 0, count: Int(count))
+            let capacity = count
+            if getgrouplist(name, primary, &groups, &count) >= 0 { return Set(groups.prefix(Int(count))) }
+            count = max(count, capacity * 2)
         }
-        return (entry.gr_gid, members)
+    }
+
+    /// A group's id; nil when there is no such group.
+    static func group(named name: String) -> UInt32? {
+        withGrowingBuffer { buffer in
+            var entry = Glibc.group()
+            var result: UnsafeMutablePointer<Glibc.group>?
+            let status = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+            return (status, result == nil ? nil : entry.gr_gid)
+        }
+    }
+
+    private static func user(_ uid: UInt32) -> (name: String, primary: UInt32)? {
+        withGrowingBuffer { buffer in
+            var entry = passwd()
+            var result: UnsafeMutablePointer<passwd>?
+            let status = getpwuid_r(uid, &entry, &buffer, buffer.count, &result)
+            return (status, result == nil ? nil : entry.pw_name.map { (String(cString: $0), entry.pw_gid) })
+        }
+    }
+
+    /// Calls `body` with a larger buffer while it answers ERANGE (a group with thousands of members, say).
+    private static func withGrowingBuffer<T>(_ body: (inout [CChar]) -> (Int32, T?)) -> T? {
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        while true {
+            let (status, value) = body(&buffer)
+            guard status == ERANGE, buffer.count < 1 << 24 else { return status == 0 ? value : nil }
+            buffer = [CChar](repeating: 0, count: buffer.count * 4)
+        }
     }
 }

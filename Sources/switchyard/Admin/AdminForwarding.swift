@@ -4,18 +4,16 @@ import SwitchyardCore
 import SwitchyardEngine
 import SwitchyardStore
 
-/// Sends a command to the admin socket of the serve that runs on its state directory, for a user who cannot write
-/// the state files: serve runs it, with that user, as the kernel reports it, as the actor. The state's owner (who
-/// could write the files anyway) runs commands here, so they work while serve is down and cost serve nothing.
+/// Sends a command to the admin socket of the serve that runs on its state directory, for a user who does not own
+/// the state: serve runs it, with that user, as the kernel reports it, as the actor. Root and the state's owner (who
+/// could write the files anyway) run commands here, so they work while serve is down and cost serve nothing.
 enum AdminForwarding {
     /// The exit code of the command as serve ran it (its output already printed), or nil to run it here: the user
     /// may write the state files, the command always runs here, or this process is the one serve started for it.
     static func forward(_ command: any ParsableCommand, arguments: [String]) throws -> Int32? {
         let access = CommandAccess.of(type(of: command))
         guard ProcessInfo.processInfo.environment[CommandBroker.actorVariable] == nil, access != .local,
-              let directory = StateOptions.found(in: command)?.directory,
-              FileManager.default.fileExists(atPath: "\(directory)/\(SwitchyardStore.fileName)"),
-              !canWriteState(directory) else { return nil }
+              let directory = StateOptions.found(in: command)?.directory, try ownership(of: directory) == .someoneElse else { return nil }
         let path = AdminSocket.path(in: directory)
         do {
             let reply = try AdminSocketClient.send(AdminRequest(operation: .run, arguments: withoutState(arguments)), to: path)
@@ -29,13 +27,23 @@ enum AdminForwarding {
             throw deniedError(path, why)
         } catch .broken(let why) {
             throw SwitchyardError.failure("\(why): the command may or may not have run",
-                                          hint: "look with `switchyard history --limit 5`, then run it again if it did not")
+                                          hint: "look at the journal (`switchyard history --limit 5`, once serve answers again), then run it again if it did not")
         }
     }
 
-    /// Whether this user may write the store (its file and directory: SQLite writes its journal files beside it).
-    static func canWriteState(_ directory: String) -> Bool {
-        access(directory, W_OK) == 0 && access("\(directory)/\(SwitchyardStore.fileName)", W_OK) == 0
+    /// Who the state belongs to, from this user's point of view.
+    enum Ownership { case noState, owner, someoneElse }
+
+    /// Root and the store's owner work on the files themselves; anyone else goes through serve. A state directory
+    /// this user may not enter is an error that says so (it would otherwise look like no state at all).
+    static func ownership(of directory: String) throws -> Ownership {
+        var info = stat()
+        guard stat("\(directory)/\(SwitchyardStore.fileName)", &info) == 0 else {
+            guard errno == EACCES else { return .noState }
+            throw SwitchyardError.refused("\(OperatorIdentity.current) cannot enter the state directory \(directory)",
+                                          hint: "its owner must let the admin socket's group through it: chmod g+x or o+x (ls -ld \(directory))")
+        }
+        return geteuid() == 0 || info.st_uid == geteuid() ? .owner : .someoneElse
     }
 
     /// Why viewers might steer without the socket: the store is writable by its group or by everyone.
@@ -58,7 +66,8 @@ enum AdminForwarding {
         var info = stat()
         let group = stat(path, &info) == 0 ? (getgrgid(info.st_gid).map { String(cString: $0.pointee.gr_name) } ?? "gid \(info.st_gid)") : "its group"
         return .refused("you cannot use the admin socket \(path): \(why)",
-                        hint: "it is open to the members of group '\(group)' (mode 0660): ask an administrator to add you")
+                        hint: "it is open to the members of group '\(group)' (mode 0660): ask an administrator to add you, "
+                            + "then log in again (`id -Gn` lists the groups your session has)")
     }
 
     /// The command line without `--state`: the socket already stands for one state directory.

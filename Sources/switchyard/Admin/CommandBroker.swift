@@ -11,6 +11,8 @@ struct CommandBroker: Sendable {
 
     let stateDirectory: String
     let viewersGroup: String?
+    /// Serve's own `--policy` file (absolute), given to the rollbacks it runs.
+    let policyPath: String?
     /// What an attached console reads: serve's own view of the store.
     let console: ConsoleFeed
 
@@ -33,8 +35,17 @@ struct CommandBroker: Sendable {
         if request.arguments.contains(where: { $0 == "--state" || $0.hasPrefix("--state=") }) {
             return refuse(2, "--state cannot be sent over the admin socket", "the socket belongs to one state directory: \(stateDirectory)")
         }
-        // A command line that does not parse changes nothing; the child prints the usage error.
-        let access = (try? Switchyard.parseAsRoot(request.arguments)).map { CommandAccess.of(type(of: $0)) } ?? .view
+        let command: any ParsableCommand
+        do {
+            command = try Switchyard.parseAsRoot(request.arguments)
+        } catch {
+            // A command line that does not parse (or asks for help) runs nothing: the parser's own text is the answer.
+            let code = Switchyard.exitCode(for: error)
+            let text = Switchyard.fullMessage(for: error) + "\n"
+            return code == .success ? AdminReply(exitCode: 0, standardOutput: text, actor: peer.user, role: role)
+                : AdminReply(exitCode: code == .validationFailure ? 2 : 1, standardError: text, actor: peer.user, role: role)
+        }
+        let access = CommandAccess.of(type(of: command))
         if access == .local {
             return refuse(2, "`switchyard \(request.arguments.prefix(2).joined(separator: " "))` does not run through the admin socket",
                           "run it in your own shell; only registry, pool, route, rollout, rollback, freeze and read commands do")
@@ -43,19 +54,43 @@ struct CommandBroker: Sendable {
             return refuse(3, "\(peer.user) may only look: \(peer.user) is in the viewers group '\(viewersGroup ?? "?")'",
                           "read commands work; to steer, ask for membership of the admin socket's group without the viewers group")
         }
-        return run(request, actor: peer.user, role: role)
+        // The owner and root could read any file and environment variable anyway; nobody else borrows serve's rights.
+        if peer.uid != 0 && peer.uid != geteuid(), let problem = Self.borrowedRights(command, request.arguments) {
+            return refuse(3, problem, "ask the state's owner to run it; on-call steering (route, rollback, freeze, rollout promote …) needs no files")
+        }
+        var arguments = request.arguments
+        if let policyPath, command is RollbackStart || command is RollbackHold || command is RollbackContinue {
+            arguments += ["--policy", policyPath]
+        }
+        return run(request.directory, arguments, actor: peer.user, role: role)
     }
 
-    private func run(_ request: AdminRequest, actor: String, role: AdminRole) -> AdminReply {
+    /// Why a command would make serve read a file or an environment variable for the peer, with serve's rights.
+    static func borrowedRights(_ command: any ParsableCommand, _ arguments: [String]) -> String? {
+        if command is RegistryAdd || command is PoolApply {
+            return "`switchyard \(arguments.prefix(2).joined(separator: " "))` reads files, which serve would open with its own rights for you"
+        }
+        for option in ["--policy", "--plan", "--suite"] where arguments.contains(where: { $0 == option || $0.hasPrefix(option + "=") }) {
+            return "\(option) names a file, which serve would open with its own rights for you"
+                + (option == "--policy" ? " (rollbacks through the socket use serve's own --policy)" : "")
+        }
+        if arguments.contains(where: { $0 == "--api-key-env" || $0.hasPrefix("--api-key-env=") }) {
+            return "--api-key-env would send the value of one of serve's environment variables to a pool's endpoints"
+        }
+        return nil
+    }
+
+    private func run(_ directory: String, _ arguments: [String], actor: String, role: AdminRole) -> AdminReply {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: request.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return AdminReply(exitCode: 1, standardError: "error: serve cannot enter your working directory \(request.directory)\n"
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return AdminReply(exitCode: 1, standardError: "error: serve cannot enter your working directory \(directory)\n"
                                 + "  run the command from a directory serve's user can read, or pass absolute paths\n", actor: actor, role: role)
         }
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = request.arguments
-        child.currentDirectoryURL = URL(fileURLWithPath: request.directory)
+        // The running image itself, even when its file was replaced by an upgrade since serve started.
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = arguments
+        child.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["SWITCHYARD_STATE"] = stateDirectory
         environment[Self.actorVariable] = actor
@@ -69,23 +104,45 @@ struct CommandBroker: Sendable {
         } catch {
             return AdminReply(exitCode: 1, standardError: "error: serve could not start the command: \(error)\n", actor: actor, role: role)
         }
-        // Both pipes are drained at once, so a command that writes much to one never blocks on the other.
-        let errorText = DrainedPipe(errors)
-        let outputText = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Both pipes are drained at once, so a command that writes much to one never blocks on the other; one that
+        // writes more than serve will hold is stopped.
+        let pid = child.processIdentifier
+        let errorText = DrainedPipe(errors) { kill(pid, SIGTERM) }
+        let outputText = DrainedPipe(output) { kill(pid, SIGTERM) }
         child.waitUntilExit()
-        let code = child.terminationReason == .exit ? child.terminationStatus : 1
-        return AdminReply(exitCode: code, standardOutput: outputText, standardError: errorText.text(), actor: actor, role: role)
+        var standardError = errorText.text()
+        let standardOutput = outputText.text()
+        var code = child.terminationReason == .exit ? child.terminationStatus : 1
+        if errorText.overflowed || outputText.overflowed {
+            code = 1
+            standardError += "error: the command's output passed \(DrainedPipe.limit >> 20) MiB, so serve stopped it (a change it made before is kept)\n"
+                + "  narrow it (--limit, --since, --bundle), or run it as the state's owner\n"
+        }
+        return AdminReply(exitCode: code, standardOutput: standardOutput, standardError: standardError, actor: actor, role: role)
     }
 }
 
-/// A pipe read to its end on a thread of its own.
+/// A pipe read to its end on a thread of its own, keeping at most `limit` bytes; past that `overflow` runs once and
+/// the rest is read and dropped, so the writer is never left blocked.
 private final class DrainedPipe: @unchecked Sendable {
+    static let limit = 64 << 20
     private var data = Data()
+    private(set) var overflowed = false
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ pipe: Pipe) {
+    init(_ pipe: Pipe, overflow: @escaping @Sendable () -> Void) {
         Thread.detachNewThread { [self] in
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            let handle = pipe.fileHandleForReading
+            while case let chunk = handle.availableData, !chunk.isEmpty {
+                if overflowed { continue }
+                if data.count + chunk.count > Self.limit {
+                    overflowed = true
+                    data = Data()
+                    overflow()
+                } else {
+                    data.append(chunk)
+                }
+            }
             done.signal()
         }
     }

@@ -46,7 +46,7 @@ struct ConsoleCommand: LongRunningCommand {
         let (palette, themeProblem) = ThemeCatalog(directory: themes).palette(named: theme)
         // The screen belongs to curses: the services log nowhere; the journal keeps every decision.
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-        if let remote = remoteConsole() {
+        if let remote = try remoteConsole() {
             return try await runRemote(remote, palette: palette, notice: themeProblem, interval: interval)
         }
         let (store, services, mode, rehearsal, steering) = try await prepare(policy: controlPolicy)
@@ -94,11 +94,9 @@ struct ConsoleCommand: LongRunningCommand {
         })
     }
 
-    /// Attached to a running serve through its admin socket, for a user who may not open the state files.
-    private func remoteConsole() -> RemoteConsole? {
-        guard drill == nil, !demo, !embedded,
-              FileManager.default.fileExists(atPath: "\(state.directory)/\(SwitchyardStore.fileName)"),
-              !AdminForwarding.canWriteState(state.directory) else { return nil }
+    /// Attached to a running serve through its admin socket, for a user who does not own the state.
+    private func remoteConsole() throws -> RemoteConsole? {
+        guard drill == nil, !demo, !embedded, try AdminForwarding.ownership(of: state.directory) == .someoneElse else { return nil }
         return RemoteConsole(path: AdminSocket.path(in: state.directory))
     }
 

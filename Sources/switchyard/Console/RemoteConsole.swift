@@ -46,7 +46,8 @@ struct RemoteConsole: Sendable {
     private func send(_ request: AdminRequest) throws -> AdminReply {
         let reply: AdminReply
         do {
-            reply = try AdminSocketClient.send(request, to: path)
+            // The view and the plan are quick for serve; a console never hangs on them. Actions take as long as they take.
+            reply = try AdminSocketClient.send(request, to: path, timeout: request.operation == .run ? nil : 5)
         } catch .absent {
             throw AdminForwarding.noServe(path)
         } catch .denied(let why) {
