@@ -32,7 +32,7 @@ struct CommandBroker: Sendable {
         case .run:
             break
         }
-        if request.arguments.contains(where: { $0 == "--state" || $0.hasPrefix("--state=") }) {
+        if Self.mentions("--state", request.arguments) {
             return refuse(2, "--state cannot be sent over the admin socket", "the socket belongs to one state directory: \(stateDirectory)")
         }
         let command: any ParsableCommand
@@ -65,16 +65,21 @@ struct CommandBroker: Sendable {
         return run(request.directory, arguments, actor: peer.user, role: role)
     }
 
+    /// Whether the command line gives `option`, as `--option VALUE` or `--option=VALUE`.
+    static func mentions(_ option: String, _ arguments: [String]) -> Bool {
+        arguments.contains { $0 == option || $0.hasPrefix(option + "=") }
+    }
+
     /// Why a command would make serve read a file or an environment variable for the peer, with serve's rights.
     static func borrowedRights(_ command: any ParsableCommand, _ arguments: [String]) -> String? {
         if command is RegistryAdd || command is PoolApply {
             return "`switchyard \(arguments.prefix(2).joined(separator: " "))` reads files, which serve would open with its own rights for you"
         }
-        for option in ["--policy", "--plan", "--suite"] where arguments.contains(where: { $0 == option || $0.hasPrefix(option + "=") }) {
+        for option in ["--policy", "--plan", "--suite"] where mentions(option, arguments) {
             return "\(option) names a file, which serve would open with its own rights for you"
                 + (option == "--policy" ? " (rollbacks through the socket use serve's own --policy)" : "")
         }
-        if arguments.contains(where: { $0 == "--api-key-env" || $0.hasPrefix("--api-key-env=") }) {
+        if mentions("--api-key-env", arguments) {
             return "--api-key-env would send the value of one of serve's environment variables to a pool's endpoints"
         }
         return nil
