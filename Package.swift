@@ -46,6 +46,7 @@ let package = Package(
             name: "SwitchyardRouter",
             dependencies: [
                 "SwitchyardCore",
+                "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -69,6 +70,8 @@ let package = Package(
         ),
         // Floor 0: ncursesw and a C shim for the macros Swift cannot import; only the console uses it.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // glibc's malloc.h, for the router's heap figures and trims.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Floor 4: the ncurses console: pure views into a cell buffer, a key reducer, and a thin curses layer.
         .target(name: "SwitchyardConsole", dependencies: ["SwitchyardCore", "CNcursesw"]),
         // Floor 2: a simulated fleet and traffic on a virtual clock, for scenario tests and drills.

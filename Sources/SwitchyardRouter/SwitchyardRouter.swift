@@ -24,6 +24,8 @@ public struct RouterConfiguration: Sendable {
     /// A client connection with no request in progress (or a request head still arriving) is closed after this
     /// long: a header flood, a slow client or an endless body cannot hold a connection forever.
     public var idleTimeout: Duration = .seconds(60)
+    /// How often freed heap memory is given back to the kernel (see `ProcessHeap`).
+    public var heapTrimInterval: Duration = .seconds(5)
 
     public init() {}
 }
@@ -78,7 +80,7 @@ public final class SwitchyardRouter: Sendable {
 
     var healthChecker: HealthChecker { HealthChecker(directory: directory, client: client, interval: configuration.healthInterval) }
 
-    /// The services that make up a running router: health checks, the data plane and the admin listener.
+    /// The services that make up a running router: health checks, heap trims, the data plane and the admin listener.
     /// They stop in reverse order on graceful shutdown: the data plane finishes its requests first.
     public func services(listen: (host: String, port: Int), admin: (host: String, port: Int),
                          onRunning: @escaping @Sendable (_ data: Int, _ admin: Int) async -> Void) -> [any Service] {
@@ -94,7 +96,7 @@ public final class SwitchyardRouter: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port), serverName: nil, reuseAddress: true),
             onServerRunning: { await ports.admin($0.localAddress?.port ?? admin.port) },
             logger: Logger(label: "switchyard.admin"))
-        return [ClientService(client: client), healthChecker, adminApp, data]
+        return [ClientService(client: client), healthChecker, HeapTrimmer(interval: configuration.heapTrimInterval), adminApp, data]
     }
 
     /// Runs `setUp` (loading what the router needs before its services start); when it throws, shuts the

@@ -12,9 +12,18 @@ public final class TelemetryHub: Sendable {
     }
 
     private let entries = Mutex<[TelemetryKey: Entry]>([:])
-    let registry = PrometheusCollectorRegistry()
+    let registry: PrometheusCollectorRegistry
+    private let heapInUse, heapHeld: Gauge
 
-    init() {}
+    init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "switchyard", metricName: name, unitName: "bytes", helpText: help))
+        }
+        heapInUse = gauge("heap_in_use", "Heap bytes in live allocations (glibc mallinfo2).")
+        heapHeld = gauge("heap_held", "Heap bytes the allocator holds from the kernel, live or free (glibc mallinfo2).")
+    }
 
     func record(_ observation: RequestObservation) {
         update(observation.key) { $0.record(observation) }.record(observation)
@@ -25,7 +34,13 @@ public final class TelemetryHub: Sendable {
     }
 
     /// The Prometheus text exposition of every series.
-    public func exposition() -> String { registry.emitToString() }
+    public func exposition() -> String {
+        if let heap = ProcessHeap.figures() {
+            heapInUse.set(Int64(heap.inUse))
+            heapHeld.set(Int64(heap.held))
+        }
+        return registry.emitToString()
+    }
 
     /// Changes one series under a single lock and returns its metrics, which are updated outside the lock.
     private func update(_ key: TelemetryKey, _ change: (inout TelemetrySeries) -> Void) -> SeriesMetrics {

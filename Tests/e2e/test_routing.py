@@ -1,6 +1,7 @@
 """Splits, stickiness, shadows and flips through a real router."""
 import concurrent.futures
 import json
+import re
 import signal
 import subprocess
 import time
@@ -144,9 +145,14 @@ def test_bad_requests_get_a_clear_4xx_and_never_reach_a_backend(fleet, case):
 
 
 def test_metrics_and_status_are_only_on_the_admin_listener(fleet):
+    with httpx.Client(timeout=10) as http:
+        assert ask(http, fleet.url).status_code == 200
     assert httpx.get(fleet.url + "/metrics").status_code == 404
     assert httpx.get(fleet.url + "/status").status_code == 404
-    assert "# TYPE switchyard_requests_total counter" in httpx.get(fleet.admin + "/metrics").text
+    metrics = httpx.get(fleet.admin + "/metrics").text
+    assert "# TYPE switchyard_requests_total counter" in metrics
+    heap = {name: float(value) for name, value in re.findall(r"^switchyard_heap_(in_use|held)_bytes (\S+)$", metrics, re.M)}
+    assert 0 < heap["in_use"] <= heap["held"], heap
     assert get_json(fleet.admin + "/status")["generation"] >= 1
 
 
