@@ -43,9 +43,15 @@ struct AnswerContext: Sendable {
         return ResponseBody(contentLength: answer.firstBytes.readableBytes) { writer in
             try await writer.write(answer.firstBytes)
             try await writer.finish(nil)
-            record(status: answer.status, summary: AnswerSummary(json: answer.firstBytes.readableBytesView),
-                   firstByteAt: answer.firstByteAt, streamBroken: false)
+            recordWhole(answer)
         }
+    }
+
+    /// Measures a whole answer once it is sent; out of line for the reason `record` gives.
+    @inline(never)
+    private func recordWhole(_ answer: UpstreamAnswer) {
+        record(status: answer.status, summary: AnswerSummary(json: answer.firstBytes.readableBytesView), firstByteAt: answer.firstByteAt,
+               streamBroken: false)
     }
 
     /// Streams the rest of the answer as it arrives. If the backend breaks off, the client gets an in-band
@@ -80,6 +86,9 @@ struct AnswerContext: Sendable {
         }
     }
 
+    /// Out of line on purpose: inlined into an async body, the measuring code's locals become part of the task's
+    /// frame, and the connection's task keeps memory of that size for as long as the connection stays open.
+    @inline(never)
     private func record(status: Int, summary: AnswerSummary, firstByteAt: ContinuousClock.Instant, streamBroken: Bool) {
         router.telemetry.record(served.observation(key, status: status, summary: summary, request: request, refusals: router.refusals,
                                                    latency: ContinuousClock.now - arrival, firstByte: firstByteAt - arrival, streamBroken: streamBroken))

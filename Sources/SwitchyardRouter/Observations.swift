@@ -4,7 +4,7 @@ import SwitchyardCore
 extension TelemetryHub {
     /// Per-second counters of live traffic to `bundle` over the last `seconds`, summed across tenants.
     public func perSecond(bundle: BundleRef, lastSeconds seconds: Int, now: Date) -> [TelemetryCounters] {
-        let all = primarySeriesList(of: bundle).map { $0.perSecond(lastSeconds: seconds, now: now) }
+        let all = readPrimary(of: bundle) { $1.perSecond(lastSeconds: seconds, now: now) }
         guard var sum = all.first else { return Array(repeating: TelemetryCounters(), count: seconds) }
         for series in all.dropFirst() { for index in sum.indices { sum[index] = sum[index] + series[index] } }
         return sum

@@ -7,9 +7,6 @@ import NIOCore
 import NIOHTTP1
 import SwitchyardCore
 
-/// The data plane: reads the tenant and session, picks a bundle from the current generation, applies the
-/// whole bundle to the request, sends it to a healthy backend of the bundle's pool, and passes the answer
-/// back untouched while measuring it.
 /// A request's context on the data plane: Hummingbird's, plus the client's channel.
 struct ProxyContext: RequestContext {
     var coreContext: CoreRequestContextStorage
@@ -21,6 +18,9 @@ struct ProxyContext: RequestContext {
     }
 }
 
+/// The data plane: reads the tenant and session, picks a bundle from the current generation, applies the
+/// whole bundle to the request, sends it to a healthy backend of the bundle's pool, and passes the answer
+/// back untouched while measuring it.
 struct ProxyResponder: HTTPResponder {
     let router: SwitchyardRouter
 
@@ -48,76 +48,113 @@ struct ProxyResponder: HTTPResponder {
     private func proxy(_ request: Request) async throws -> Response {
         let arrival = ContinuousClock.now
         let path = request.uri.path
-        let tenant = tenant(of: request)
-        let tenantLabel = tenant ?? "default"
-        if request.method == .get && path == "/v1/models" { return models(forTenant: tenant) }
+        if request.method == .get && path == "/v1/models" { return models(forTenant: tenant(of: request)) }
         guard path.hasPrefix("/v1/") else {
             throw OpenAIError.notFound("\(path) is not an OpenAI API path; Switchyard serves /v1/*", code: "unknown_path")
         }
         let raw = try await request.body.collect(upTo: router.configuration.maxBodyBytes)
-        let body = try Self.parseBody(raw)
-        let kind = EndpointKind(path: path)
-        let session = request.headers[Self.sessionHeader] ?? body?["user"].flatMap { if case .string(let user) = $0 { user } else { nil } }
-        let requestID = Self.requestID(request)
-
+        let incoming = try incoming(request, raw: raw, arrival: arrival)
         for attempt in 0..<2 {
-            let snapshot = router.snapshot
-            let choice = try choose(snapshot: snapshot, tenant: tenant, session: session, body: body, kind: kind)
-            let served = choice.served
-            let endpoint: Endpoint
-            do { endpoint = try served.pool.acquire() } catch {
-                return refuse(error, bundle: choice.bundle, tenantLabel: tenantLabel)
+            let exchange: Exchange
+            switch try send(incoming, attempt: attempt) {
+            case .refused(let response): return response
+            case .sent(let sent): exchange = sent
             }
-            let ticket = InFlightTicket(tenant: tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle)
-            router.inFlight.register(ticket)
-            let completion = Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight)
-            /// Records the answer for `switchyard affected` (no content).
-            func keep(status: Int) {
-                router.ledger.record(ServedRequest(id: requestID, time: Date(), tenant: tenantLabel, session: session, bundle: choice.bundle,
-                                                   generation: snapshot.generation, status: status))
-            }
-            let applied = body.map { served.applier.apply(to: $0, kind: kind, session: session) }
-            if attempt == 0, let body {
-                router.mirror(body, path: path, kind: kind, session: session, route: choice.route, snapshot: snapshot, tenantLabel: tenantLabel)
-            }
-            let upstream = upstreamRequest(request, endpoint: endpoint, served: served, body: applied)
-            let sentAt = ContinuousClock.now
-            let timeout = served.timeout(within: router.configuration.upstreamTimeout)
-            let task = Task { try await UpstreamAnswer.fetch(upstream, client: router.client, timeout: timeout,
-                                                             maxBody: router.configuration.maxAnswerBytes) }
-            ticket.attach { task.cancel() }
             let answer: UpstreamAnswer
             do {
-                answer = try await task.value
+                answer = try await exchange.upstream.value
             } catch {
-                completion.finish()
-                if ticket.reissueRequested && attempt == 0 { continue }
-                var failed = failUpstream(error, endpoint: endpoint, bundle: choice.bundle, tenantLabel: tenantLabel, arrival: arrival)
-                failed.headers[Self.requestIDHeader] = requestID
-                keep(status: failed.status.code)
-                return failed
+                exchange.completion.finish()
+                if exchange.ticket.reissueRequested && attempt == 0 { continue }
+                return failed(error, exchange)
             }
-            guard ticket.markStarted() || attempt > 0 else {
-                completion.finish()
+            guard exchange.ticket.markStarted() || attempt > 0 else {
+                exchange.completion.finish()
                 continue
             }
-            let context = AnswerContext(
-                router: router, key: TelemetryKey(bundle: choice.bundle, tenant: tenantLabel, role: .primary),
-                served: served, request: AnswerRequest(body), arrival: arrival, completion: completion)
-            var headers = Self.clientHeaders(from: answer.headers)
-            headers[Self.bundleHeader] = choice.bundle.description
-            headers[Self.generationHeader] = String(snapshot.generation)
-            let overhead = (sentAt - arrival) + (ContinuousClock.now - answer.firstByteAt)
-            headers[Self.overheadHeader] = String(overhead.microseconds)
-            headers[Self.requestIDHeader] = requestID
-            keep(status: answer.status)
-            if answer.isStream {
-                return Response(status: .init(code: answer.status), headers: headers, body: context.streamBody(answer))
-            }
-            return Response(status: .init(code: answer.status), headers: headers, body: context.wholeBody(answer))
+            return answered(answer, exchange)
         }
         throw OpenAIError(status: .serviceUnavailable, message: "the request was moved twice by routing changes; retry it",
                           type: "server_error", code: "rerouted")
+    }
+
+    // The phases around the two suspension points are synchronous and kept out of line on purpose: inlined into
+    // the async `proxy`, their locals become part of its task frame, and Hummingbird's connection task keeps memory
+    // of that size for as long as the connection stays open (heaptrack: 13 KB per idle keep-alive connection when
+    // inlined, 4 KB since; Docs/reliability.md, "Memory").
+
+    /// The request as read: tenant, session, body and ids.
+    @inline(never)
+    private func incoming(_ request: Request, raw: ByteBuffer, arrival: ContinuousClock.Instant) throws -> Incoming {
+        let tenant = tenant(of: request)
+        let body = try Self.parseBody(raw)
+        let session = request.headers[Self.sessionHeader] ?? body?["user"].flatMap { if case .string(let user) = $0 { user } else { nil } }
+        return Incoming(request: request, arrival: arrival, tenant: tenant, body: body, kind: EndpointKind(path: request.uri.path),
+                        session: session, requestID: Self.requestID(request))
+    }
+
+    /// Chooses a bundle from the current generation, takes a backend slot, and sends the bundle-applied request.
+    @inline(never)
+    private func send(_ incoming: Incoming, attempt: Int) throws -> SendOutcome {
+        let snapshot = router.snapshot
+        let choice = try choose(snapshot: snapshot, tenant: incoming.tenant, session: incoming.session, body: incoming.body, kind: incoming.kind)
+        let served = choice.served
+        let endpoint: Endpoint
+        do { endpoint = try served.pool.acquire() } catch {
+            return .refused(refuse(error, bundle: choice.bundle, tenantLabel: incoming.tenantLabel))
+        }
+        let ticket = InFlightTicket(tenant: incoming.tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle)
+        router.inFlight.register(ticket)
+        let completion = Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight)
+        let applied = incoming.body.map { served.applier.apply(to: $0, kind: incoming.kind, session: incoming.session) }
+        if attempt == 0, let body = incoming.body {
+            router.mirror(body, path: incoming.request.uri.path, kind: incoming.kind, session: incoming.session, route: choice.route,
+                          snapshot: snapshot, tenantLabel: incoming.tenantLabel)
+        }
+        let upstream = upstreamRequest(incoming.request, endpoint: endpoint, served: served, body: applied)
+        let timeout = served.timeout(within: router.configuration.upstreamTimeout)
+        let (client, maxBody) = (router.client, router.configuration.maxAnswerBytes)
+        let sentAt = ContinuousClock.now
+        let task = Task { try await UpstreamAnswer.fetch(upstream, client: client, timeout: timeout, maxBody: maxBody) }
+        ticket.attach { task.cancel() }
+        return .sent(Exchange(incoming: incoming, choice: choice, generation: snapshot.generation, endpoint: endpoint, ticket: ticket,
+                              completion: completion, upstream: task, sentAt: sentAt))
+    }
+
+    /// The backend failed or timed out: an OpenAI error for the client, measured and kept for `switchyard affected`.
+    @inline(never)
+    private func failed(_ error: Error, _ exchange: Exchange) -> Response {
+        let incoming = exchange.incoming
+        var response = failUpstream(error, endpoint: exchange.endpoint, bundle: exchange.choice.bundle, tenantLabel: incoming.tenantLabel,
+                                    arrival: incoming.arrival)
+        response.headers[Self.requestIDHeader] = incoming.requestID
+        keep(exchange, status: response.status.code)
+        return response
+    }
+
+    /// The backend's answer, passed back with Switchyard's headers and measured as it goes.
+    @inline(never)
+    private func answered(_ answer: UpstreamAnswer, _ exchange: Exchange) -> Response {
+        let incoming = exchange.incoming
+        let context = AnswerContext(
+            router: router, key: TelemetryKey(bundle: exchange.choice.bundle, tenant: incoming.tenantLabel, role: .primary),
+            served: exchange.choice.served, request: AnswerRequest(incoming.body), arrival: incoming.arrival, completion: exchange.completion)
+        var headers = Self.clientHeaders(from: answer.headers)
+        headers[Self.bundleHeader] = exchange.choice.bundle.description
+        headers[Self.generationHeader] = String(exchange.generation)
+        let overhead = (exchange.sentAt - incoming.arrival) + (ContinuousClock.now - answer.firstByteAt)
+        headers[Self.overheadHeader] = String(overhead.microseconds)
+        headers[Self.requestIDHeader] = incoming.requestID
+        keep(exchange, status: answer.status)
+        let body = answer.isStream ? context.streamBody(answer) : context.wholeBody(answer)
+        return Response(status: .init(code: answer.status), headers: headers, body: body)
+    }
+
+    /// Records the answer for `switchyard affected` (no content).
+    private func keep(_ exchange: Exchange, status: Int) {
+        let incoming = exchange.incoming
+        router.ledger.record(ServedRequest(id: incoming.requestID, time: Date(), tenant: incoming.tenantLabel, session: incoming.session,
+                                           bundle: exchange.choice.bundle, generation: exchange.generation, status: status))
     }
 
     /// The chosen bundle and what serves it.
