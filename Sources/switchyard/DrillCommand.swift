@@ -108,8 +108,8 @@ struct DrillHistory: ParsableCommand {
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw SwitchyardError.failure("cannot append to '\(path)'") }
         defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        handle.write(Data(lines.joined().utf8))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines.joined().utf8))
     }
 
     func run() throws {

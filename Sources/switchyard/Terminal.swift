@@ -4,12 +4,18 @@ import SwitchyardCore
 /// Printing for the CLI: errors to stderr with their hint, aligned tables, and JSON.
 enum Terminal {
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        write(text.hasSuffix("\n") ? text : text + "\n", to: .standardError)
     }
 
     /// Writes a line to stdout at once, unbuffered, so a supervising script sees it while the server runs.
     static func announce(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        write(line + "\n", to: .standardOutput)
+    }
+
+    /// Writes to a standard stream unbuffered. When nobody reads it any more (the terminal or pipe that started
+    /// `serve` is gone: EPIPE), the text is lost but the process goes on: Foundation's `write(_:)` would trap.
+    static func write(_ text: String, to handle: FileHandle) {
+        try? handle.write(contentsOf: Data(text.utf8))
     }
 
     /// Prints the error and its hint and exits with the error's code.

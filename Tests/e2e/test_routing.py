@@ -236,3 +236,20 @@ def test_a_bundles_contract_timeout_bounds_its_answers_and_its_shadow_copies(fle
         answer, seconds = answers[-1]
         assert answer.json()["error"]["code"] == "upstream_timeout"
         assert 0.25 < seconds < 0.7, f"cut off after {seconds:.2f}s, not at the contract's 300 ms"
+
+
+def test_serve_keeps_serving_when_the_reader_of_its_output_goes_away():
+    """The terminal or log pipe that started `serve` may close (an SSH session dropped, `| tee` killed): the next
+    line serve prints then meets EPIPE, which must cost the line, never the data plane."""
+    fleet = Fleet()
+    try:
+        fleet.serve.stdout.close()
+        fleet.route("support-assistant@2.0.0=100%")  # serve announces the new generation into the closed pipe
+        time.sleep(0.5)
+        assert fleet.serve.poll() is None, f"serve exited with {fleet.serve.returncode} once its output had no reader"
+        with httpx.Client(timeout=10) as http:
+            response = ask(http, fleet.url)
+        assert response.status_code == 200
+        assert response.headers["x-switchyard-bundle"] == "support-assistant@2.0.0"
+    finally:
+        fleet.stop()

@@ -17,8 +17,8 @@ enum AdminForwarding {
         let path = AdminSocket.path(in: directory)
         do {
             let reply = try AdminSocketClient.send(AdminRequest(operation: .run, arguments: withoutState(arguments)), to: path)
-            FileHandle.standardOutput.write(Data(reply.standardOutput.utf8))
-            FileHandle.standardError.write(Data(reply.standardError.utf8))
+            Terminal.write(reply.standardOutput, to: .standardOutput)
+            Terminal.write(reply.standardError, to: .standardError)
             return reply.exitCode
         } catch .absent {
             guard access == .steer else { return nil }
