@@ -54,7 +54,7 @@ sys.path.insert(0, str(HERE))
 
 from fleet import EXAMPLES, FAST, REVISIONS, start, stop_processes  # noqa: E402  (the e2e suite's process helpers)
 from soak_load import read_records  # noqa: E402
-from soak_report import RELOAD_WORK_MS, Commit, SoakRun, analyse  # noqa: E402
+from soak_report import RELOAD_WORK_MS, Commit, RssSample, SoakRun, analyse  # noqa: E402
 
 NAME = "support-assistant"
 VERSIONS = ("1.0.0", "2.0.0")  # bundle A, bundle B: different weights and prompts, so a flip changes everything
@@ -172,12 +172,13 @@ class Flipper(threading.Thread):
 
 
 class RssSampler(threading.Thread):
-    """VmRSS (KiB) and CPU time of a process once a second, from /proc."""
+    """Resident memory (KiB: all, anonymous, file-backed) and CPU time of a process once a second, from /proc.
+    Anonymous memory is the heap and stacks, where a leak would show; file-backed is the binary and libraries."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
         self.pid = pid
-        self.samples = []  # (wall time, rss KiB, cpu seconds)
+        self.samples = []  # RssSample
         self.stopped = threading.Event()
         self.tick = os.sysconf("SC_CLK_TCK")
 
@@ -188,12 +189,15 @@ class RssSampler(threading.Thread):
                 stat = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 return
-            rss = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
-            self.samples.append((time.time(), rss, (int(stat[11]) + int(stat[12])) / self.tick))
+
+            def kib(field):
+                return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1))
+            cpu = (int(stat[11]) + int(stat[12])) / self.tick
+            self.samples.append(RssSample(time.time(), kib("VmRSS"), cpu, kib("RssAnon"), kib("RssFile")))
             self.stopped.wait(1.0)
 
     def latest_mib(self):
-        return self.samples[-1][1] / 1024 if self.samples else 0.0
+        return self.samples[-1].kib / 1024 if self.samples else 0.0
 
 
 def run_soak(args):
@@ -274,8 +278,8 @@ def write_artifacts(fleet, flipper, sampler):
         out.writerows([f"{t:.6f}", generation] for t, generation in list(fleet.installs))
     with open(fleet.dir / "rss.csv", "w", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["time", "rss_kib", "cpu_seconds"])
-        out.writerows([f"{t:.3f}", kib, f"{cpu:.2f}"] for t, kib, cpu in sampler.samples)
+        out.writerow(["time", "rss_kib", "cpu_seconds", "anon_kib", "file_kib"])
+        out.writerows([f"{s.time:.3f}", s.kib, f"{s.cpu:.2f}", s.anon_kib, s.file_kib] for s in sampler.samples)
 
 
 def main():

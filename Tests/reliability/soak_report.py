@@ -31,6 +31,16 @@ class Commit:
 
 
 @dataclass
+class RssSample:
+    """serve's resident memory once a second, from /proc (KiB): all of it, and its anonymous and file-backed parts."""
+    time: float
+    kib: int
+    cpu: float                     # CPU seconds used so far
+    anon_kib: int
+    file_kib: int
+
+
+@dataclass
 class SoakRun:
     """Everything one soak recorded."""
     rps: float
@@ -43,7 +53,7 @@ class SoakRun:
     commits: list                  # Commit: the initial route, then every flip, in generation order
     flip_failures: list            # messages of flips whose CLI failed
     installs: list                 # (time serve's "generation N in force" line was read, N)
-    rss: list                      # (time, VmRSS KiB, CPU seconds) of serve, once a second
+    rss: list                      # RssSample of serve, once a second
     journal: list                  # `history --kind route --json`
     audit_exit: int
     audit_output: str
@@ -242,22 +252,23 @@ def check_freshness(run):
 
 def check_memory(run):
     end = run.started + run.seconds
-    during = [(t, kib) for t, kib, _ in run.rss if run.started <= t <= end + 2]
+    during = [sample for sample in run.rss if run.started <= sample.time <= end + 2]
     warm_at = run.started + WARM_UP_FRACTION * run.seconds
-    after = [(t, kib) for t, kib in during if t >= warm_at]
+    after = [sample for sample in during if sample.time >= warm_at]
     if len(after) < 2:
         return [f"memory: only {len(after)} RSS samples after warm-up"]
-    warm, final = after[0][1], after[-1][1]
-    growth = (final - warm) / warm
-    cpu = run.rss[-1][2] - run.rss[0][2]
-    wall = run.rss[-1][0] - run.rss[0][0]
-    slope = statistics.linear_regression([t for t, _ in after], [k / 1024 for _, k in after]).slope * 60
-    print(f"memory: serve RSS {during[0][1] / 1024:.1f} MiB at the start, {warm / 1024:.1f} MiB at the end of warm-up "
-          f"({warm_at - run.started:.0f}s), {final / 1024:.1f} MiB at the end: {growth:+.1%} (limit +{MAX_RSS_GROWTH:.0%}); "
-          f"after warm-up min {min(k for _, k in after) / 1024:.1f}, max {max(k for _, k in after) / 1024:.1f} MiB, "
-          f"trend {slope:+.2f} MiB/min; serve CPU {cpu:.1f} s ({cpu / wall:.0%} of a core)")
+    warm, final = after[0], after[-1]
+    growth = (final.kib - warm.kib) / warm.kib
+    cpu = run.rss[-1].cpu - run.rss[0].cpu
+    wall = run.rss[-1].time - run.rss[0].time
+    slope = statistics.linear_regression([s.time for s in after], [s.kib / 1024 for s in after]).slope * 60
+    print(f"memory: serve RSS {during[0].kib / 1024:.1f} MiB at the start, {warm.kib / 1024:.1f} MiB at the end of warm-up "
+          f"({warm_at - run.started:.0f}s), {final.kib / 1024:.1f} MiB at the end: {growth:+.1%} (limit +{MAX_RSS_GROWTH:.0%}); "
+          f"after warm-up min {min(s.kib for s in after) / 1024:.1f}, max {max(s.kib for s in after) / 1024:.1f} MiB, "
+          f"trend {slope:+.2f} MiB/min; anonymous {warm.anon_kib / 1024:.1f} → {final.anon_kib / 1024:.1f} MiB, "
+          f"file-backed {warm.file_kib / 1024:.1f} → {final.file_kib / 1024:.1f} MiB; serve CPU {cpu:.1f} s ({cpu / wall:.0%} of a core)")
     if growth > MAX_RSS_GROWTH:
-        return [f"memory: serve RSS grew {growth:+.1%} after warm-up ({warm / 1024:.1f} → {final / 1024:.1f} MiB), over the "
+        return [f"memory: serve RSS grew {growth:+.1%} after warm-up ({warm.kib / 1024:.1f} → {final.kib / 1024:.1f} MiB), over the "
                 f"{MAX_RSS_GROWTH:.0%} limit"]
     return []
 
