@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import SwitchyardCore
 import SwitchyardEngine
@@ -58,9 +59,9 @@ struct RoutingWatcher: Service {
         while !Task.isCancelled {
             beat = max(beat.advanced(by: interval), ContinuousClock.now)
             try? await Task.sleep(until: beat, clock: .continuous)
-            guard let head = try? loader.store.journalHead()?.seq, head != seen else { continue }
+            guard let head = try? await offCooperativePool({ try loader.store.journalHead()?.seq }), head != seen else { continue }
             do {
-                let plan = try loader.plan()
+                let plan = try await offCooperativePool { try loader.plan() }
                 await router.prepare(plan)
                 let outcome = router.install(plan)
                 seen = head
@@ -70,6 +71,13 @@ struct RoutingWatcher: Service {
             }
         }
     }
+}
+
+/// Runs blocking work (the store's SQLite reads and writes) on NIO's pool of threads for blocking I/O. Never on one
+/// of Swift's cooperative threads: the data plane's request tasks run there, and there are as many as cores, so on
+/// two cores a checkpoint and a read at the same moment would stop every request until they return.
+func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await NIOThreadPool.singleton.runIfActive(work)
 }
 
 /// Runs the Engine's control loop once a second inside `serve`, after saving the router's observations.
@@ -88,17 +96,22 @@ struct ControlLoopService: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 do {
-                    try observe()
-                    if try steering.recheck() != nil { continue }
+                    let lines = try await offCooperativePool { () -> [String]? in
+                        try observe()
+                        return try steering.recheck() == nil ? try loop.tick() : nil
+                    }
+                    guard let lines else { continue }
                     if refused {
                         refused = false
                         announce("engine: the journal's break was acknowledged; automatic steering resumes")
                     }
-                    for line in try loop.tick() { announce("engine: \(line)") }
+                    for line in lines { announce("engine: \(line)") }
                     if failedTicks > 0 {
                         announce("engine: the control loop runs again after \(failedTicks) failed tick(s); automatic steering resumes")
                         failedTicks = 0
                     }
+                } catch is CancellationError {
+                    return  // serve is stopping
                 } catch {
                     // A full disk fails every tick: say so once, not once a second.
                     if failedTicks == 0 {
