@@ -56,6 +56,9 @@ public final class SwitchyardRouter: Sendable {
 
     var snapshot: RoutingSnapshot { current.load(ordering: .acquiring) }
 
+    /// The routing generation in force now.
+    public var generation: Int { snapshot.generation }
+
     /// Installs a new generation atomically and applies its in-flight policy; the outcome says how many
     /// requests in flight it affected, for the journal.
     @discardableResult

@@ -61,9 +61,11 @@ struct RouteSet: ParsableCommand {
             throw SwitchyardError.usage("--in-flight '\(inFlight)' is not a policy", hint: "valid: finish, reissue")
         }
         let key = tenant ?? RoutingTable.defaultTenant
-        let table = try state.openExisting().setRoute(tenant: key, route: route, inFlightPolicy: policy, actor: OperatorIdentity.current, reason: why,
-                                                               overrideFreeze: overrideFreeze)
+        let store = try state.openExisting()
+        let table = try store.setRoute(tenant: key, route: route, inFlightPolicy: policy, actor: OperatorIdentity.current, reason: why,
+                                       overrideFreeze: overrideFreeze)
         print("generation \(table.generation) committed: \(RouteText.tenantName(key)) → \(RouteText.weights(route))")
+        InForceReport.line(for: table.generation, stateDirectory: store.directory).map { print($0) }
     }
 }
 
@@ -77,8 +79,10 @@ struct RouteUnset: ParsableCommand {
 
     func run() throws {
         let why = try reason.require()
-        let table = try state.openExisting().setRoute(tenant: tenant, route: nil, actor: OperatorIdentity.current, reason: why)
+        let store = try state.openExisting()
+        let table = try store.setRoute(tenant: tenant, route: nil, actor: OperatorIdentity.current, reason: why)
         print("generation \(table.generation) committed: tenant \(tenant) follows the default route")
+        InForceReport.line(for: table.generation, stateDirectory: store.directory).map { print($0) }
     }
 }
 

@@ -43,6 +43,8 @@ struct RoutingWatcher: Service {
     let router: SwitchyardRouter
     let interval: Duration
     let initialHead: Int
+    /// Rung by a command that has just committed, so its generation is in force at once rather than at the next beat.
+    let bell: ReloadBell
     let announce: @Sendable (String) -> Void
     let logger = Logger(label: "switchyard.routing")
 
@@ -51,14 +53,14 @@ struct RoutingWatcher: Service {
     }
 
     /// Checks on a fixed beat (a reload's own work does not push the next check back), so a commit from another
-    /// process is in force within one interval plus one reload. The health checker keeps checking on its own;
-    /// a reload probes only endpoints never checked before.
+    /// process is in force within one interval plus one reload, and at once when its command rings the bell. The
+    /// health checker keeps checking on its own; a reload probes only endpoints never checked before.
     private func watch() async {
         var seen = initialHead
         var beat = ContinuousClock.now
         while !Task.isCancelled {
             beat = max(beat.advanced(by: interval), ContinuousClock.now)
-            try? await Task.sleep(until: beat, clock: .continuous)
+            await bell.wait(until: beat)
             guard let head = try? await offCooperativePool({ try loader.store.journalHead()?.seq }), head != seen else { continue }
             do {
                 let plan = try await offCooperativePool { try loader.plan() }
@@ -130,7 +132,7 @@ enum EngineServices {
     /// The services, the generation installed, and the guard that stops steering while the journal is broken
     /// (verified here, before anything runs).
     static func make(store: SwitchyardStore, router: SwitchyardRouter, policy: ControlPolicy, reload: Duration, affectedRetentionSeconds: Int = 86_400,
-                     announce: @escaping @Sendable (String) -> Void) throws -> (services: [any Service], generation: Int, steering: SteeringGuard) {
+                     bell: ReloadBell = ReloadBell(), announce: @escaping @Sendable (String) -> Void) throws -> (services: [any Service], generation: Int, steering: SteeringGuard) {
         let steering = try SteeringGuard(store: store)
         if let problem = steering.problem {
             announce("engine: \(SteeringGuard.banner(problem)); routing goes on as committed, no automatic action is taken")
@@ -138,7 +140,7 @@ enum EngineServices {
         let loader = RoutingLoader(store: store)
         let initialHead = try store.journalHead()?.seq ?? 0
         let outcome = router.install(try loader.plan())
-        let watcher = RoutingWatcher(loader: loader, router: router, interval: reload, initialHead: initialHead, announce: announce)
+        let watcher = RoutingWatcher(loader: loader, router: router, interval: reload, initialHead: initialHead, bell: bell, announce: announce)
         let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
         let loop = ControlLoop(store: store, clock: WallClock(), telemetry: router.telemetry, capacity: capacity, policy: policy)
         let wrongModel = WrongModelJournal(store: store)

@@ -46,10 +46,13 @@ struct ServeCommand: LongRunningCommand {
         let controlPolicy = try policy.map(PolicyManifest.load(path:)) ?? ControlPolicy()
         let retention = try DurationText.seconds(affectedRetention, field: "--affected-retention")
         let router = SwitchyardRouter(configuration: configuration)
+        let bell = ReloadBell()
         let (engine, socket) = try await router.settingUp {
             let engine = try EngineServices.make(store: store, router: router, policy: controlPolicy, reload: .milliseconds(reloadMs),
-                                                 affectedRetentionSeconds: retention, announce: Terminal.announce)
-            return (engine, try adminSocket(store: store, access: access, policy: controlPolicy, steering: engine.steering))
+                                                 affectedRetentionSeconds: retention, bell: bell, announce: Terminal.announce)
+            return (engine, try adminSocket(store: store, access: access, policy: controlPolicy, steering: engine.steering) { generation in
+                Self.putInForce(generation, router: router, bell: bell)
+            })
         }
         await router.checkHealthNow()
         if viewersGroup != nil, let problem = AdminForwarding.sharedWriteAccess(store.directory) { Terminal.announce("warning: \(problem)") }
@@ -65,15 +68,26 @@ struct ServeCommand: LongRunningCommand {
         Terminal.announce("switchyard stopped")
     }
 
+    /// Rings the routing watcher and waits (on the admin socket's thread, at most 2 s) until `generation` is in force;
+    /// returns the generation in force.
+    private static func putInForce(_ generation: Int, router: SwitchyardRouter, bell: ReloadBell) -> Int {
+        bell.ring()
+        let deadline = ContinuousClock.now + .seconds(2)
+        while router.generation < generation && ContinuousClock.now < deadline { usleep(1_000) }
+        return router.generation
+    }
+
     /// The admin socket in the state directory, answered by a broker that runs commands against this state.
-    private func adminSocket(store: SwitchyardStore, access: AdminAccess, policy: ControlPolicy, steering: SteeringGuard) throws -> AdminSocket {
+    private func adminSocket(store: SwitchyardStore, access: AdminAccess, policy: ControlPolicy, steering: SteeringGuard,
+                             inForce: @escaping @Sendable (Int) -> Int) throws -> AdminSocket {
         let directory = URL(fileURLWithPath: store.directory).standardizedFileURL.path
         let capacity = StaticCapacityProvider(store: store) { (try? store.observations()) ?? [:] }
         let feed = ConsoleFeed(reader: ConsoleSnapshotReader(store: store, mode: .attached, policy: policy),
                                actions: ConsoleActions(store: store, clock: WallClock(), capacity: capacity, policy: policy, actor: "serve"),
                                steering: steering)
         let broker = CommandBroker(stateDirectory: directory, viewersGroup: viewersGroup,
-                                   policyPath: self.policy.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, console: feed)
+                                   policyPath: self.policy.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, console: feed,
+                                   inForce: inForce)
         return try AdminSocket(stateDirectory: directory, access: access) { broker.answer($0, peer: $1, role: $2) }
     }
 }

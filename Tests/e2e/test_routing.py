@@ -253,3 +253,19 @@ def test_serve_keeps_serving_when_the_reader_of_its_output_goes_away():
         assert response.headers["x-switchyard-bundle"] == "support-assistant@2.0.0"
     finally:
         fleet.stop()
+
+
+def test_route_set_returns_once_serve_has_the_generation_in_force():
+    """route set asks serve over the admin socket to install what it committed, and returns once it has: a request
+    sent right after the command is answered by the new bundle, even with a reload interval of 5 s."""
+    fleet = Fleet(serve_options=("--reload-ms", "5000"))
+    try:
+        with httpx.Client(timeout=10) as http:
+            for version in ("2.0.0", "1.0.0", "2.0.0"):
+                out = fleet.cli("route", "set", f"support-assistant@{version}=100%", "--reason", "e2e")
+                assert re.search(r"^in force on serve after \d+ ms$", out, re.M), out
+                response = ask(http, fleet.url)
+                assert response.headers["x-switchyard-bundle"] == f"support-assistant@{version}"
+                assert response.headers["x-switchyard-generation"] == re.search(r"generation (\d+) committed", out).group(1)
+    finally:
+        fleet.stop()

@@ -29,6 +29,15 @@ public enum AdminSocketClient {
         return reply
     }
 
+    /// Asks the serve listening on `path` to put `generation` in force now rather than at its next reload beat,
+    /// and waits until it has (at most `timeout` seconds). The generation serve has in force, or nil when no serve
+    /// answers there.
+    public static func awaitInForce(_ generation: Int, at path: String, timeout: Int = 3) -> Int? {
+        let request = AdminRequest(operation: .inForce, arguments: [String(generation)])
+        guard let reply = try? send(request, to: path, timeout: timeout) else { return nil }
+        return Int(reply.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// Whether a server accepts connections on `path` now.
     public static func isAnswering(_ path: String) -> Bool {
         guard let descriptor = try? connect(path) else { return false }

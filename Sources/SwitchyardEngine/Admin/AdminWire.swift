@@ -1,9 +1,10 @@
 import Foundation
 
-/// What a client asks of the Engine over the admin socket: run a `switchyard` command line, say who it is, or
-/// give an attached console its view or the plan of its rollback (as JSON in the reply's output).
+/// What a client asks of the Engine over the admin socket: run a `switchyard` command line, say who it is, give an
+/// attached console its view or the plan of its rollback (as JSON in the reply's output), or put a just-committed
+/// routing generation (`arguments[0]`) in force now and say when it is (the reply's output: the generation in force).
 public struct AdminRequest: Codable, Sendable, Equatable {
-    public enum Operation: String, Codable, Sendable { case run, whoami, consoleSnapshot, rollbackPlan }
+    public enum Operation: String, Codable, Sendable { case run, whoami, consoleSnapshot, rollbackPlan, inForce }
 
     public var operation: Operation
     /// The command line after the program name, without `--state` (the socket already names the state).

@@ -15,6 +15,8 @@ struct CommandBroker: Sendable {
     let policyPath: String?
     /// What an attached console reads: serve's own view of the store.
     let console: ConsoleFeed
+    /// Puts a committed generation in force now and waits (briefly) until it is; returns the generation in force.
+    let inForce: @Sendable (Int) -> Int
 
     func answer(_ request: AdminRequest, peer: PeerCredentials, role: AdminRole) -> AdminReply {
         func refuse(_ code: Int32, _ message: String, _ hint: String) -> AdminReply {
@@ -29,6 +31,12 @@ struct CommandBroker: Sendable {
             } catch {
                 return AdminReply(exitCode: 1, standardError: "error: \(error)\n", actor: peer.user, role: role)
             }
+        case .inForce:
+            // Changes nothing but when the router reads what is already committed, so every role may ask.
+            guard let generation = request.arguments.first.flatMap(Int.init) else {
+                return refuse(2, "inForce needs a generation number", "this is sent by switchyard itself after a commit")
+            }
+            return AdminReply(exitCode: 0, standardOutput: "\(inForce(generation))\n", actor: peer.user, role: role)
         case .run:
             break
         }

@@ -17,7 +17,7 @@ struct ConsoleFeed: Sendable {
             return try Self.encode(snapshot)
         case .rollbackPlan:
             return try Self.encode(try actions.rollbackPlan())
-        case .run, .whoami:
+        case .run, .whoami, .inForce:
             return ""
         }
     }
