@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import resource
+import select
 import signal
 import sqlite3
 import subprocess
@@ -70,6 +71,20 @@ def fill(directory):
     return filler
 
 
+def output_until(process, text, timeout):
+    """What `process` prints (unbuffered reads of its stdout) until a line contains `text`, or `timeout` seconds:
+    for a line that comes on a timer, such as the control loop's next tick."""
+    seen, deadline = b"", time.time() + timeout
+    descriptor = process.stdout.fileno()
+    while text.encode() not in seen and time.time() < deadline:
+        if select.select([descriptor], [], [], max(0.0, deadline - time.time()))[0]:
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
+                break
+            seen += chunk
+    return seen.decode(errors="replace")
+
+
 def test_a_full_disk_refuses_changes_keeps_serving_and_recovers():
     with small_filesystem(16) as disk:
         fleet = Fleet(directory=disk)
@@ -95,7 +110,8 @@ def test_a_full_disk_refuses_changes_keeps_serving_and_recovers():
             assert ask().headers["x-switchyard-bundle"] == "support-assistant@1.1.0"
             assert new == generation + 1
             assert_intact(fleet.state)
-            log = fleet.stop_serve()
+            # The control loop says it runs again at its first tick that succeeds; ticks come once a second.
+            log = output_until(fleet.serve, "the control loop runs again after", timeout=5) + fleet.stop_serve()
             assert log.count("control loop tick failed") == 1, "said once, not once a second"
             assert "is full" in log
             assert "the control loop runs again after" in log
