@@ -35,3 +35,8 @@ public enum DurationText {
         .usage("\(field): '\(text)' is not a duration", hint: "write a number with a unit: 90s, 30m, 2h, 1d or 1h30m")
     }
 }
+
+extension Duration {
+    /// Whole microseconds (truncated).
+    public var microseconds: Int { Int(components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000) }
+}

@@ -297,7 +297,3 @@ struct ProxyResponder: HTTPResponder {
                            type: "server_error", code: timedOut ? "upstream_timeout" : "upstream_error").response
     }
 }
-
-extension Duration {
-    var microseconds: Int { Int(components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000) }
-}

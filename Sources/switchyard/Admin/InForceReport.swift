@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 import SwitchyardEngine
 
 /// After a command commits a routing generation: asks a running serve to put it in force at once and says when it
@@ -13,7 +14,6 @@ enum InForceReport {
         guard inForce >= generation else {
             return "serve still has generation \(inForce) in force after 2 s; it reads the store again within its --reload-ms"
         }
-        let waited = ContinuousClock.now - started
-        return "in force on serve after \(waited.components.seconds * 1000 + waited.components.attoseconds / 1_000_000_000_000_000) ms"
+        return "in force on serve after \((ContinuousClock.now - started).microseconds / 1000) ms"
     }
 }
