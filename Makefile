@@ -54,6 +54,7 @@ demo-state:
 bench-router: deps
 	$(SWIFT) build -c release --product switchyard
 	$(SWIFT) build -c release --product bare-proxy
+	$(SWIFT) build -c release --product nio-bare-proxy
 	python3 Tests/Benchmarks/router_bench.py
 
 # Console frame time at 200×60 and bytes written per second in steady state (see Docs/benchmarks.md).

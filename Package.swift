@@ -106,6 +106,16 @@ let package = Package(
             ],
             path: "Tests/Benchmarks/BareProxy"
         ),
+        // Benchmark-only: the same pass-through written directly on SwiftNIO channel pipelines, the floor of that design.
+        .executableTarget(
+            name: "nio-bare-proxy",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Benchmarks/NIOBareProxy"
+        ),
         // Benchmark-only: an hour of simulated traffic through the full control plane (make bench-drills).
         .executableTarget(name: "drill-bench", dependencies: ["SwitchyardDrill", "SwitchyardSim"], path: "Tests/Benchmarks/DrillBench"),
         // Benchmark-only: opening and seeking a journal of a million entries (make bench-replay).

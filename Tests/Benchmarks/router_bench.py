@@ -20,6 +20,7 @@ from fleet import EXAMPLES, start  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "release" / "switchyard"
 BARE_PROXY = ROOT / ".build" / "release" / "bare-proxy"
+NIO_PROXY = ROOT / ".build" / "release" / "nio-bare-proxy"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 BODY = '{"model":"support-assistant","messages":[{"role":"user","content":"hi"}],"max_tokens":8}'
 MODES = [("sequential", 1, 1), ("32 connections", 32, 2)]
@@ -30,6 +31,7 @@ def ensure_tools():
     missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool) and not Path("/usr/sbin/" + tool).exists()]
     if missing:
         print(f"installing {' '.join(missing)} from Debian", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["apt-get", "install", "-y", "-qq", *(["nginx-light"] if "nginx" in missing else []),
                         *(["wrk"] if "wrk" in missing else [])], check=True, stdout=subprocess.DEVNULL)
 
@@ -58,7 +60,7 @@ def wrk(url, connections, threads, script):
 
 def main():
     ensure_tools()
-    for binary in (BINARY, BARE_PROXY):
+    for binary in (BINARY, BARE_PROXY, NIO_PROXY):
         if not binary.exists():
             sys.exit(f"{binary} is missing: run `make bench-router`, which builds both in release")
     work = Path(tempfile.mkdtemp(prefix="switchyard-bench-"))
@@ -84,6 +86,9 @@ def main():
         bare = subprocess.Popen([str(BARE_PROXY), str(bare_port), f"http://127.0.0.1:{backend_port}"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes.append(bare)
+        nio_port = free_port()
+        nio = subprocess.Popen([str(NIO_PROXY), str(nio_port), str(backend_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(nio)
         nginx_port = free_port()
         conf = work / "nginx.conf"
         conf.write_text(f"""
@@ -106,6 +111,7 @@ http {{
         targets = {"direct": f"http://127.0.0.1:{backend_port}/v1/chat/completions",
                    "nginx": f"http://127.0.0.1:{nginx_port}/v1/chat/completions",
                    "bare proxy": f"http://127.0.0.1:{bare_port}/v1/chat/completions",
+                   "nio proxy": f"http://127.0.0.1:{nio_port}/v1/chat/completions",
                    "switchyard": match.group(1) + "/v1/chat/completions"}
         for target in targets.values():  # warm connections and code paths
             wrk_warm = subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "2s", "-s", str(script), target], capture_output=True)
@@ -125,7 +131,7 @@ def report(results):
     print(f"{'mode':<16}{'target':<12}{'p50':>9}{'p99':>9}{'added p50':>11}{'added p99':>11}{'req/s':>10}{'non-2xx':>9}")
     for mode, _, _ in MODES:
         direct = results[("direct", mode)]
-        for name in ("direct", "nginx", "bare proxy", "switchyard"):
+        for name in ("direct", "nginx", "bare proxy", "nio proxy", "switchyard"):
             r = results[(name, mode)]
             added = "" if name == "direct" else f"{r['p50'] - direct['p50']:>11.0f}{r['p99'] - direct['p99']:>11.0f}"
             print(f"{mode:<16}{name:<12}{r['p50']:>9.0f}{r['p99']:>9.0f}{added or ' ' * 22}{r['rps']:>10.0f}{r['non2xx']:>9}")
@@ -140,6 +146,9 @@ def report(results):
         bare = results[("bare proxy", mode)]
         print(f"{mode}: the Hummingbird + async-http-client floor adds {bare['p50'] - direct['p50']:.0f} us at p50; "
               f"Switchyard's own work adds {ours['p50'] - bare['p50']:.0f} us on top")
+        nio = results[("nio proxy", mode)]
+        print(f"{mode}: a pass-through on NIO channel pipelines adds {nio['p50'] - direct['p50']:.0f} us at p50 and serves "
+              f"{nio['rps'] / nginx['rps']:.2f} x nginx's throughput")
     ours32, direct32 = results[("switchyard", "32 connections")], results[("direct", "32 connections")]
     print(f"32 connections: added p99 = {(ours32['p99'] - direct32['p99']) / 1000:.2f} ms (target <= 1 ms)")
 
