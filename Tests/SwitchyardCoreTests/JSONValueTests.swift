@@ -17,6 +17,13 @@ import Testing
         #expect(JSONValue.string("a\"b\\c\u{01}\t").canonicalText == #""a\"b\\c\u0001\t""#)
     }
 
+    @Test func wireBytesParseBackToTheSameValueWithEveryEscape() throws {
+        let value = try JSONValue(parsing: #"{"messages":[{"role":"user","content":"é \"q\" \\ \n\u0001"}],"n":2.5,"k":null,"t":true,"m":-3}"#)
+        let wire = value.wireBytes
+        #expect(try JSONValue(parsing: wire) == value)
+        #expect(String(decoding: wire, as: UTF8.self).contains(#"\u0001"#))
+    }
+
     @Test func roundTripsThroughCodable() throws {
         let bundle = Fixtures.bundle()
         let decoded = try bundle.canonicalJSON().decode(as: ReleaseBundle.self)
