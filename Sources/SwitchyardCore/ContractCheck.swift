@@ -121,13 +121,25 @@ public struct RefusalDetector: Sendable {
         "i am unable to", "i'm unable to", "i won't be able to", "i cannot assist", "i can't assist",
     ]
 
-    public var markers: [String]
+    /// The markers, lowercased, as UTF-8: searched byte by byte, on every answer's path.
+    private let markerBytes: [[UInt8]]
 
-    public init(markers: [String] = RefusalDetector.defaultMarkers) { self.markers = markers.map { $0.lowercased() } }
+    public init(markers: [String] = RefusalDetector.defaultMarkers) { markerBytes = markers.map { Array($0.lowercased().utf8) } }
 
     public func isRefusal(_ answer: AnswerSummary) -> Bool {
         if answer.finishReason == "content_filter" { return true }
-        let opening = answer.content.prefix(200).lowercased()
-        return markers.contains { opening.contains($0) }
+        let opening = Array(answer.content.prefix(200).lowercased().utf8)
+        return markerBytes.contains { Self.bytes(opening, contain: $0) }
+    }
+
+    private static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        var start = 0
+        while start <= haystack.count - needle.count {
+            if haystack[start] == first, haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+            start += 1
+        }
+        return false
     }
 }

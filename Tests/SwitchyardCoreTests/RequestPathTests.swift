@@ -132,6 +132,18 @@ import Testing
         }
     }
 
+    @Test func refusalMarkersMatchInAnyCaseWithinTheOpeningOnly() {
+        func answer(_ content: String) -> AnswerSummary {
+            var summary = AnswerSummary()
+            summary.content = content
+            return summary
+        }
+        #expect(RefusalDetector().isRefusal(answer("Well. I’M SORRY, BUT I CANNOT do that")))
+        #expect(RefusalDetector(markers: ["Nope"]).isRefusal(answer("nope")))
+        #expect(!RefusalDetector(markers: ["nope"]).isRefusal(answer("no")))
+        #expect(!RefusalDetector().isRefusal(answer(String(repeating: "x", count: 200) + "i cannot assist")))
+    }
+
     @Test func aCompleteAnswerIsRead() {
         let body = #"{"choices":[{"message":{"content":"I can't help with that."},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"completion_tokens":6}}"#
         let summary = AnswerSummary(json: Data(body.utf8))
