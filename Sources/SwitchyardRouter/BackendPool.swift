@@ -5,6 +5,7 @@ import SwitchyardCore
 /// One backend base URL: its health and how many requests it is serving now.
 final class Endpoint: Sendable {
     let url: String
+    let target: UpstreamTarget
     let outstanding = ManagedAtomic<Int>(0)
     let healthy = ManagedAtomic<Bool>(false)
     /// Whether a health check has answered for it yet; until then it counts as unhealthy.
@@ -22,6 +23,7 @@ final class Endpoint: Sendable {
     /// `url` is already normalised, without a trailing slash.
     init(url: String, limit: Int) {
         self.url = url
+        target = UpstreamTarget(url: url)
         self.limit = ManagedAtomic(limit)
     }
 

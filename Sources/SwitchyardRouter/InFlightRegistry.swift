@@ -31,6 +31,9 @@ final class InFlightTicket: Sendable {
         if cancelNow { cancel() }
     }
 
+    /// Forgets how to cancel the upstream call, once the request is over.
+    func detach() { state.withLock { $0.cancel = nil } }
+
     /// Marks the first byte as sent; false when a flip asked for a reissue first.
     func markStarted() -> Bool {
         state.withLock { state in

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import SwitchyardCore
 
 /// An error answered the way OpenAI answers: `{"error": {"message", "type", "code"}}` with the right status.
@@ -28,5 +29,12 @@ struct OpenAIError: Error {
         var fields = headers
         fields[.contentType] = "application/json"
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body.canonicalText)))
+    }
+
+    /// The error as the data plane writes it.
+    var answer: PlainAnswer {
+        var fields = HTTPHeaders()
+        for field in headers { fields.add(name: field.name.rawName, value: field.value) }
+        return PlainAnswer(status: HTTPResponseStatus(statusCode: status.code), headers: fields, json: body)
     }
 }

@@ -29,7 +29,7 @@ extension SwitchyardRouter {
             request.headers.add(name: "content-type", value: "application/json")
             request.headers.add(name: "x-switchyard-role", value: "shadow")
             if let authorization = served.resolved.upstreamAuthorization { request.headers.add(name: "authorization", value: authorization) }
-            request.body = .bytes(ByteBuffer(string: JSONValue.object(served.applier.apply(to: body, kind: kind, session: session)).canonicalText))
+            request.body = .bytes(ByteBuffer(bytes: JSONValue.object(served.applier.apply(to: body, kind: kind, session: session)).wireBytes))
             let start = ContinuousClock.now
             do {
                 let answer = try await UpstreamAnswer.fetch(request, client: client, timeout: served.timeout(within: configuration.upstreamTimeout),

@@ -88,12 +88,7 @@ public final class SwitchyardRouter: Sendable {
     public func services(listen: (host: String, port: Int), admin: (host: String, port: Int),
                          onRunning: @escaping @Sendable (_ data: Int, _ admin: Int) async -> Void) -> [any Service] {
         let ports = PortRendezvous(onBoth: onRunning)
-        let data = Application(
-            responder: ProxyResponder(router: self),
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
-            configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: nil, reuseAddress: true),
-            onServerRunning: { await ports.data($0.localAddress?.port ?? listen.port) },
-            logger: Logger(label: "switchyard.data"))
+        let data = DataPlaneService(router: self, host: listen.host, port: listen.port) { await ports.data($0) }
         let adminApp = Application(
             responder: AdminResponder(router: self),
             configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port), serverName: nil, reuseAddress: true),

@@ -27,7 +27,7 @@ final class UpstreamAnswer: @unchecked Sendable {
 
     /// Whether a failed fetch ran out of time (the backend may be fine, only slow) rather than failing outright.
     static func isTimeout(_ error: any Error) -> Bool {
-        (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
+        (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout || (error as? UpstreamError) == .timedOut
     }
 
     /// Sends `request` and reads until the router can answer: the whole body, or a stream's first chunk.
@@ -60,14 +60,32 @@ final class UpstreamAnswer: @unchecked Sendable {
 }
 
 /// Ways a backend can fail a request, as the router reports them.
-enum UpstreamError: Error {
+enum UpstreamError: Error, Equatable, CustomStringConvertible {
     case answerTooLarge(Int)
+    /// No answer within the bundle's timeout.
+    case timedOut
+    /// The connection closed before the answer ended.
+    case closedEarly
+    /// An https:// endpoint, and no TLS configuration could be made on this machine.
+    case tlsUnavailable
+
+    var description: String {
+        switch self {
+        case .answerTooLarge(let limit): "the answer is larger than the limit of \(limit) bytes"
+        case .timedOut: "no answer in time"
+        case .closedEarly: "the connection closed before the answer ended"
+        case .tlsUnavailable: "TLS is not available for https:// endpoints on this machine"
+        }
+    }
+
+    /// Whether the backend itself looks unreachable or broken, rather than slow or its answer unwanted.
+    var meansUnreachable: Bool { self == .closedEarly }
 }
 
 /// Headers that describe one hop of a connection and must not be forwarded.
 enum HopByHop {
     static let names: Set<String> = [
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
-        "upgrade", "content-length", "host",
+        "upgrade", "content-length", "host", "expect",
     ]
 }

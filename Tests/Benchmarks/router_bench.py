@@ -47,15 +47,39 @@ def cli(state, *args):
     subprocess.run([str(BINARY), *args, "--state", str(state)], check=True, stdout=subprocess.DEVNULL)
 
 
-def wrk(url, connections, threads, script):
+def process_tree(pid):
+    """`pid` and its children (nginx's workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return [pid, *children]
+
+
+def cpu_seconds(pids):
+    """User plus system CPU time the processes have used so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, connections, threads, script, pids):
+    cpu_before = cpu_seconds(pids)
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{SECONDS}s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
     def micros(label):
         value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
         return float(value) * {"us": 1, "ms": 1000, "s": 1_000_000}[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {"p50": micros("50"), "p99": micros("99"), "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "non2xx": int(errors.group(1)) if errors else 0}
+            "non2xx": int(errors.group(1)) if errors else 0, "cpu": (cpu_seconds(pids) - cpu_before) * 1e6 / max(requests, 1)}
 
 
 def main():
@@ -116,7 +140,10 @@ http {{
         for target in targets.values():  # warm connections and code paths
             wrk_warm = subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "2s", "-s", str(script), target], capture_output=True)
             assert wrk_warm.returncode == 0
-        results = {(name, mode): wrk(url, conns, threads, script) for mode, conns, threads in MODES for name, url in targets.items()}
+        pids = {"direct": [backend.pid], "nginx": process_tree(nginx.pid), "bare proxy": [bare.pid], "nio proxy": [nio.pid],
+                "switchyard": [router.pid]}
+        results = {(name, mode): wrk(url, conns, threads, script, pids[name])
+                   for mode, conns, threads in MODES for name, url in targets.items()}
         report(results)
     finally:
         for process in processes:
@@ -128,14 +155,14 @@ http {{
 
 def report(results):
     print(f"\nrouter overhead, {SECONDS}s per run, wrk on the same {os.cpu_count()}-core machine (microseconds)\n")
-    print(f"{'mode':<16}{'target':<12}{'p50':>9}{'p99':>9}{'added p50':>11}{'added p99':>11}{'req/s':>10}{'non-2xx':>9}")
+    print(f"{'mode':<16}{'target':<12}{'p50':>9}{'p99':>9}{'added p50':>11}{'added p99':>11}{'req/s':>10}{'cpu us/req':>12}{'non-2xx':>9}")
     for mode, _, _ in MODES:
         direct = results[("direct", mode)]
         for name in ("direct", "nginx", "bare proxy", "nio proxy", "switchyard"):
             r = results[(name, mode)]
             added = "" if name == "direct" else f"{r['p50'] - direct['p50']:>11.0f}{r['p99'] - direct['p99']:>11.0f}"
-            print(f"{mode:<16}{name:<12}{r['p50']:>9.0f}{r['p99']:>9.0f}{added or ' ' * 22}{r['rps']:>10.0f}{r['non2xx']:>9}")
-    print()
+            print(f"{mode:<16}{name:<12}{r['p50']:>9.0f}{r['p99']:>9.0f}{added or ' ' * 22}{r['rps']:>10.0f}{r['cpu']:>12.0f}{r['non2xx']:>9}")
+    print("\ncpu us/req: CPU time the target process used (user + system; nginx with its workers) per request answered\n")
     for mode, _, _ in MODES:
         direct, nginx, ours = results[("direct", mode)], results[("nginx", mode)], results[("switchyard", mode)]
         added_ours = max(ours["p50"] - direct["p50"], 1.0)
@@ -143,12 +170,11 @@ def report(results):
         print(f"{mode}: added p50 switchyard/nginx = {added_ours / added_nginx:.2f} (target <= 1.5); "
               f"throughput switchyard/nginx = {ours['rps'] / nginx['rps']:.2f} (target >= 0.7); "
               f"LiteLLM's 2 ms median / our added p50 = {LITELLM_MEDIAN_OVERHEAD_MS * 1000 / added_ours:.1f}x (target >= 10)")
-        bare = results[("bare proxy", mode)]
-        print(f"{mode}: the Hummingbird + async-http-client floor adds {bare['p50'] - direct['p50']:.0f} us at p50; "
-              f"Switchyard's own work adds {ours['p50'] - bare['p50']:.0f} us on top")
-        nio = results[("nio proxy", mode)]
-        print(f"{mode}: a pass-through on NIO channel pipelines adds {nio['p50'] - direct['p50']:.0f} us at p50 and serves "
-              f"{nio['rps'] / nginx['rps']:.2f} x nginx's throughput")
+        bare, nio = results[("bare proxy", mode)], results[("nio proxy", mode)]
+        print(f"{mode}: the floor of the router's design, a pass-through on NIO channel pipelines, adds "
+              f"{nio['p50'] - direct['p50']:.0f} us at p50 and {nio['cpu']:.0f} us of CPU per request; Switchyard's own work adds "
+              f"{ours['p50'] - nio['p50']:.0f} us and {ours['cpu'] - nio['cpu']:.0f} us of CPU on top "
+              f"(Hummingbird + async-http-client, the earlier design, adds {bare['p50'] - direct['p50']:.0f} us)")
     ours32, direct32 = results[("switchyard", "32 connections")], results[("direct", "32 connections")]
     print(f"32 connections: added p99 = {(ours32['p99'] - direct32['p99']) / 1000:.2f} ms (target <= 1 ms)")
 

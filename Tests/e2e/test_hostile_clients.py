@@ -105,3 +105,18 @@ def test_slow_clients_do_not_starve_the_others(fleet):
             sock.close()
     models = httpx.get(fleet.url + "/v1/models", timeout=10).json()
     assert [model["id"] for model in models["data"]] == ["support-assistant"], json.dumps(models)
+
+
+def test_a_client_that_expects_100_continue_gets_it_before_sending_its_body(fleet):
+    body = b'{"model":"support-assistant","messages":[{"role":"user","content":"hi"}]}'
+    with socket.create_connection(address(fleet), timeout=10) as sock:
+        sock.sendall(f"POST {CHAT} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                     f"Expect: 100-continue\r\n\r\n".encode())
+        interim = sock.recv(4096)
+        assert interim.startswith(b"HTTP/1.1 100 Continue"), interim[:200]
+        sock.sendall(body)
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            reply += sock.recv(65536)
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:300]
+    assert b"x-switchyard-bundle: support-assistant@1.0.0" in reply.lower()

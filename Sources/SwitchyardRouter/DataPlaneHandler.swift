@@ -1,0 +1,139 @@
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+
+/// One client connection of the data plane: reads each request (refusing a body over the limit), answers it
+/// or hands it to a `ProxyAttempt`, and writes what the attempt passes back. Runs on the connection's event loop.
+final class DataPlaneHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let plane: DataPlane
+    private let upstreams: UpstreamLoops
+    private var context: ChannelHandlerContext?
+    private var request: (head: HTTPRequestHead, body: ByteBuffer, arrival: ContinuousClock.Instant)?
+    /// The body went over the limit: the rest of it is read and dropped, then the connection closes.
+    private var refusingBody = false
+    private var attempt: ProxyAttempt?
+    private var keepAlive = true
+    private let maxBodyBytes: Int
+
+    init(plane: DataPlane, upstreams: UpstreamLoops) {
+        self.plane = plane
+        self.upstreams = upstreams
+        maxBodyBytes = plane.router.configuration.maxBodyBytes
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            request = (head, ByteBuffer(), .now)
+            keepAlive = head.isKeepAlive
+            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                // The client waits for this before sending its body (curl does for large bodies).
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+            }
+        case .body(let part):
+            guard !refusingBody, request != nil else { return }
+            guard request!.body.readableBytes + part.readableBytes <= maxBodyBytes else { return refuseBody(context: context) }
+            request!.body.writeImmutableBuffer(part)
+        case .end:
+            if refusingBody { return context.close(promise: nil) }
+            guard let (head, body, arrival) = request else { return }
+            request = nil
+            switch plane.start(head, body: body, arrival: arrival) {
+            case .answer(let answer): self.answer(answer)
+            case .proxy(let incoming): retry(incoming, attempt: 0)
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        attempt?.clientGone()
+        attempt = nil
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { attempt?.clientWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // No request in progress (or one still arriving) for the idle timeout: a slow or silent client cannot hold a connection.
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, attempt == nil {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// Sends `incoming` to a bundle: the first attempt, or the one after a routing flip moved the request.
+    func retry(_ incoming: Incoming, attempt number: Int) {
+        attempt = nil
+        guard number < 2 else { return answer(DataPlane.rerouted.answer) }
+        guard let context else { return }
+        switch plane.send(incoming, attempt: number) {
+        case .refused(let answer):
+            self.answer(answer)
+        case .sent(let exchange):
+            let attempt = ProxyAttempt(client: self, plane: plane, connections: upstreams.connections(on: context.eventLoop),
+                                       exchange: exchange, number: number)
+            self.attempt = attempt
+            attempt.start()
+        }
+    }
+
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    func writeHead(_ head: HTTPResponseHead) {
+        var head = head
+        if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        context?.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    /// Writes part of the answer; a stream's chunks are flushed at once, a whole answer's body with its end.
+    func writeBody(_ bytes: ByteBuffer, flush: Bool = true) {
+        if flush {
+            context?.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+        } else {
+            context?.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+        }
+    }
+
+    /// Ends the answer in progress; closes the connection when the client asked not to keep it.
+    func endAnswer() {
+        attempt = nil
+        guard let context else { return }
+        let closeAfter = !keepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            if closeAfter { context.close(promise: nil) }
+        }
+    }
+
+    /// Writes a whole answer the router made itself.
+    func answer(_ answer: PlainAnswer) {
+        writeHead(HTTPResponseHead(version: .http1_1, status: answer.status, headers: answer.headers))
+        context?.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil)
+        endAnswer()
+    }
+
+    /// Answers 413 at once; the rest of the body is read and dropped so the client sees the answer, and the
+    /// connection closes when the body ends or, for a body that never ends, a second later.
+    private func refuseBody(context: ChannelHandlerContext) {
+        refusingBody = true
+        request = nil
+        var refusal = plane.bodyTooLarge
+        refusal.headers.replaceOrAdd(name: "connection", value: "close")
+        answer(refusal)
+        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { context.close(promise: nil) }
+    }
+}

@@ -1,0 +1,188 @@
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+
+/// One attempt at answering a client request from a backend, on the client connection's event loop: takes a
+/// kept-alive connection (or opens one), sends the bundle-applied request, and passes the answer back as it
+/// arrives. A whole answer is read before the client gets its head; a stream is passed on chunk by chunk and,
+/// if the backend breaks it off, ended with an in-band error event and no `[DONE]`.
+final class ProxyAttempt: UpstreamReceiver {
+    private let client: DataPlaneHandler
+    private let plane: DataPlane
+    private let connections: UpstreamConnections
+    let exchange: Exchange
+    /// 0 for the first attempt, 1 for the one a routing flip's reissue sends.
+    let number: Int
+
+    private var channel: Channel?
+    private var reused = false
+    private var deadline: Scheduled<Void>?
+    private var head: HTTPResponseHead?
+    private var isStream = false
+    private var body = ByteBuffer()
+    private var firstByteAt: ContinuousClock.Instant?
+    private var scanner = StreamScanner()
+    /// The client has been sent the answer's head: the attempt can no longer be moved.
+    private var answering = false
+    private var over = false
+
+    init(client: DataPlaneHandler, plane: DataPlane, connections: UpstreamConnections, exchange: Exchange, number: Int) {
+        self.client = client
+        self.plane = plane
+        self.connections = connections
+        self.exchange = exchange
+        self.number = number
+    }
+
+    func start() {
+        let loop = connections.loop
+        deadline = loop.assumeIsolated().scheduleTask(in: exchange.timeout) { [self] in fail(UpstreamError.timedOut) }
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        exchange.ticket.attach { loop.execute { bound.value.moveForReissue() } }
+        connect(fresh: false)
+    }
+
+    /// The client went away: stop the backend's work and free the slot.
+    func clientGone() {
+        guard !over else { return }
+        close(keepingConnection: false)
+    }
+
+    /// The client can take more of a stream again.
+    func clientWritable() { channel?.setOption(.autoRead, value: true).whenFailure { _ in } }
+
+    private func connect(fresh: Bool) {
+        let (future, reused) = connections.connection(to: exchange.endpoint.target, fresh: fresh)
+        self.reused = reused
+        future.assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case .success(let channel): send(on: channel)
+            case .failure(let error): fail(error)
+            }
+        }
+    }
+
+    private func send(on channel: Channel) {
+        guard !over else {
+            connections.keep(channel, for: exchange.endpoint.target)
+            return
+        }
+        self.channel = channel
+        do {
+            try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self).receiver = self
+        } catch {
+            return fail(error)
+        }
+        channel.write(HTTPClientRequestPart.head(exchange.head), promise: nil)
+        if let body = exchange.body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    func upstreamHead(_ head: HTTPResponseHead) {
+        self.head = head
+        isStream = head.headers.first(name: "content-type")?.contains("text/event-stream") ?? false
+    }
+
+    func upstreamBody(_ part: ByteBuffer) {
+        guard !over else { return }
+        if firstByteAt == nil { firstByteAt = .now }
+        guard isStream else {
+            guard body.readableBytes + part.readableBytes <= exchange.maxAnswerBytes else { return fail(UpstreamError.answerTooLarge(exchange.maxAnswerBytes)) }
+            body.writeImmutableBuffer(part)
+            return
+        }
+        if !answering {
+            guard beginAnswering() else { return }
+            client.writeHead(plane.answerHead(head!, exchange, firstByteAt: firstByteAt!, contentLength: nil))
+        }
+        scanner.feed(part.readableBytesView)
+        client.writeBody(part)
+        if !client.isWritable { channel?.setOption(.autoRead, value: false).whenFailure { _ in } }
+    }
+
+    func upstreamEnd() {
+        guard !over, let head else { return fail(UpstreamError.closedEarly) }
+        let measure = plane.measure(exchange)
+        let firstByteAt = firstByteAt ?? .now
+        if isStream {
+            if !answering {
+                guard beginAnswering() else { return }
+                client.writeHead(plane.answerHead(head, exchange, firstByteAt: firstByteAt, contentLength: nil))
+            }
+            let broken = !scanner.summary.sawDone
+            if broken { client.writeBody(measure.brokenStreamEvent) }
+            close(keepingConnection: head.isKeepAlive)
+            client.endAnswer()
+            measure.record(status: Int(head.status.code), summary: scanner.summary, firstByteAt: firstByteAt, streamBroken: broken)
+        } else {
+            guard beginAnswering() else { return }
+            client.writeHead(plane.answerHead(head, exchange, firstByteAt: firstByteAt, contentLength: body.readableBytes))
+            client.writeBody(body, flush: false)
+            close(keepingConnection: head.isKeepAlive)
+            client.endAnswer()
+            measure.recordWhole(status: Int(head.status.code), body: body, firstByteAt: firstByteAt)
+        }
+    }
+
+    func upstreamFailed(_ error: any Error) { fail(error) }
+
+    /// A routing flip asked for this request to be sent to the new bundle; honoured until the client gets a byte.
+    private func moveForReissue() {
+        guard !over, !answering else { return }
+        fail(CancellationError())
+    }
+
+    /// Marks the request as answering; when a flip asked for a reissue first, hands it to the next attempt instead.
+    private func beginAnswering() -> Bool {
+        guard exchange.ticket.markStarted() || number > 0 else {
+            close(keepingConnection: false)
+            client.retry(exchange.incoming, attempt: number + 1)
+            return false
+        }
+        deadline?.cancel()
+        answering = true
+        return true
+    }
+
+    private func fail(_ error: any Error) {
+        guard !over else { return }
+        if reused && head == nil && !(error is CancellationError) && (error as? UpstreamError) != .timedOut {
+            // A kept-alive connection the backend had already closed: the request never reached it, so send it on a new one.
+            channel?.close(promise: nil)
+            channel = nil
+            return connect(fresh: true)
+        }
+        if answering {
+            // A stream that has started cannot become an error answer: end it with an in-band error event.
+            let measure = plane.measure(exchange)
+            client.writeBody(measure.brokenStreamEvent)
+            close(keepingConnection: false)
+            client.endAnswer()
+            measure.record(status: Int(head?.status.code ?? 502), summary: scanner.summary, firstByteAt: firstByteAt ?? .now, streamBroken: true)
+            return
+        }
+        close(keepingConnection: false)
+        if exchange.ticket.reissueRequested && number == 0 {
+            client.retry(exchange.incoming, attempt: number + 1)
+        } else {
+            client.answer(plane.failed(error, exchange))
+        }
+    }
+
+    /// Ends the attempt: frees the backend slot, and keeps the connection for the next request or closes it.
+    private func close(keepingConnection keep: Bool) {
+        over = true
+        deadline?.cancel()
+        exchange.ticket.detach()
+        exchange.completion.finish()
+        guard let channel else { return }
+        self.channel = nil
+        if let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) { handler.receiver = nil }
+        if keep {
+            channel.setOption(.autoRead, value: true).whenFailure { _ in }
+            connections.keep(channel, for: exchange.endpoint.target)
+        } else {
+            channel.close(promise: nil)
+        }
+    }
+}
