@@ -148,8 +148,7 @@ final class ProxyAttempt: UpstreamReceiver {
         guard !over else { return }
         if reused && head == nil && !(error is CancellationError) && (error as? UpstreamError) != .timedOut {
             // A kept-alive connection the backend had already closed: the request never reached it, so send it on a new one.
-            channel?.close(promise: nil)
-            channel = nil
+            dropConnection()
             return connect(fresh: true)
         }
         if answering {
@@ -175,14 +174,22 @@ final class ProxyAttempt: UpstreamReceiver {
         deadline?.cancel()
         exchange.ticket.detach()
         exchange.completion.finish()
+        guard keep, let channel else { return dropConnection() }
+        self.channel = nil
+        detach(from: channel)
+        channel.setOption(.autoRead, value: true).whenFailure { _ in }
+        connections.keep(channel, for: exchange.endpoint.target)
+    }
+
+    /// Closes the backend connection without hearing about it: its close is not this attempt's failure.
+    private func dropConnection() {
         guard let channel else { return }
         self.channel = nil
+        detach(from: channel)
+        channel.close(promise: nil)
+    }
+
+    private func detach(from channel: Channel) {
         if let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) { handler.receiver = nil }
-        if keep {
-            channel.setOption(.autoRead, value: true).whenFailure { _ in }
-            connections.keep(channel, for: exchange.endpoint.target)
-        } else {
-            channel.close(promise: nil)
-        }
     }
 }
