@@ -194,9 +194,8 @@ struct DataPlane: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "host", value: target.hostHeader)
         for (name, value) in request.headers {
-            let lowered = name.lowercased()
-            guard !HopByHop.names.contains(lowered), lowered != "authorization", lowered != "content-type",
-                  !lowered.hasPrefix("x-switchyard-") else { continue }
+            guard !HopByHop.contains(name), !name.equalsIgnoringASCIICase("authorization"), !name.equalsIgnoringASCIICase("content-type"),
+                  !name.hasPrefixIgnoringASCIICase("x-switchyard-") else { continue }
             headers.add(name: name, value: value)
         }
         if let authorization = served.resolved.upstreamAuthorization { headers.add(name: "authorization", value: authorization) }
@@ -218,7 +217,7 @@ struct DataPlane: Sendable {
 
     static func clientHeaders(from upstream: HTTPHeaders) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        for (name, value) in upstream where !HopByHop.names.contains(name.lowercased()) { headers.add(name: name, value: value) }
+        for (name, value) in upstream where !HopByHop.contains(name) { headers.add(name: name, value: value) }
         return headers
     }
 

@@ -84,8 +84,29 @@ enum UpstreamError: Error, Equatable, CustomStringConvertible {
 
 /// Headers that describe one hop of a connection and must not be forwarded.
 enum HopByHop {
-    static let names: Set<String> = [
+    static let names: [String] = [
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding",
         "upgrade", "content-length", "host", "expect",
     ]
+
+    static func contains(_ name: String) -> Bool { names.contains { name.equalsIgnoringASCIICase($0) } }
+}
+
+extension String {
+    /// Whether it equals `lowercase` (ASCII, lowercase) in any case, without building a lowercased copy: header
+    /// names are compared on every request's path.
+    func equalsIgnoringASCIICase(_ lowercase: String) -> Bool {
+        utf8.count == lowercase.utf8.count && hasPrefixIgnoringASCIICase(lowercase)
+    }
+
+    /// Whether it starts with `lowercase` (ASCII, lowercase) in any case.
+    func hasPrefixIgnoringASCIICase(_ lowercase: String) -> Bool {
+        var own = utf8.makeIterator()
+        for expected in lowercase.utf8 {
+            guard let byte = own.next() else { return false }
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            guard lowered == expected else { return false }
+        }
+        return true
+    }
 }

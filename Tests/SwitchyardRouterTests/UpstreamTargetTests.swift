@@ -28,3 +28,20 @@ import Testing
         #expect(target.hostHeader == "[::1]:9000")
     }
 }
+
+/// Header names compared in any case, as the data plane filters them.
+@Suite struct HeaderNameTests {
+    @Test func hopByHopNamesMatchInAnyCaseAndOnlyWhole() {
+        #expect(HopByHop.contains("Connection"))
+        #expect(HopByHop.contains("TRANSFER-ENCODING"))
+        #expect(!HopByHop.contains("Connections"))
+        #expect(!HopByHop.contains("content-type"))
+    }
+
+    @Test func prefixesMatchInAnyCase() {
+        #expect("X-Switchyard-Bundle".hasPrefixIgnoringASCIICase("x-switchyard-"))
+        #expect(!"X-Switch".hasPrefixIgnoringASCIICase("x-switchyard-"))
+        #expect("Authorization".equalsIgnoringASCIICase("authorization"))
+        #expect(!"Authorisation".equalsIgnoringASCIICase("authorization"))
+    }
+}
