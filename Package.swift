@@ -140,7 +140,8 @@ let package = Package(
         .testTarget(name: "SwitchyardConsoleTests", dependencies: ["SwitchyardConsole"], exclude: ["Goldens"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine", "SwitchyardSim", "StoreTestSupport"]),
         .testTarget(name: "SwitchyardReplayTests", dependencies: ["SwitchyardReplay", "StoreTestSupport"]),
-        .testTarget(name: "SwitchyardRouterTests", dependencies: ["SwitchyardRouter", "SwitchyardFakeBackend"]),
+        .testTarget(name: "SwitchyardRouterTests", dependencies: ["SwitchyardRouter", "SwitchyardFakeBackend",
+                                                              .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard", "SwitchyardTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -41,6 +41,15 @@ final class UpstreamConnections: @unchecked Sendable {
         idle[target, default: []].append(channel)
     }
 
+    /// Idle connections kept for `target` now.
+    func idleCount(to target: UpstreamTarget) -> Int { idle[target]?.count ?? 0 }
+
+    /// A connection closed (by the backend, or its idle timeout) leaves the idle set at once: a dead one left there
+    /// would hold its memory and a place under `maxIdlePerTarget` until a burst of requests reached it.
+    private func forget(_ channel: Channel, for target: UpstreamTarget) {
+        idle[target]?.removeAll { $0 === channel }
+    }
+
     private func connect(to target: UpstreamTarget) -> EventLoopFuture<Channel> {
         let (tls, readTimeout) = (target.tls ? self.tls : nil, self.readTimeout)
         if target.tls && tls == nil { return loop.makeFailedFuture(UpstreamError.tlsUnavailable) }
@@ -58,6 +67,10 @@ final class UpstreamConnections: @unchecked Sendable {
                 }
             }
             .connect(host: target.host, port: target.port)
+            .map { [self] channel in
+                channel.closeFuture.whenComplete { _ in self.forget(channel, for: target) }
+                return channel
+            }
     }
 }
 

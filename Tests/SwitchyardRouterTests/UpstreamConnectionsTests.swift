@@ -1,0 +1,33 @@
+import NIOCore
+import NIOPosix
+import Testing
+@testable import SwitchyardRouter
+
+/// Kept-alive backend connections of one event loop, against a real listener on loopback.
+@Suite struct UpstreamConnectionsTests {
+    @Test func aConnectionTheBackendClosesLeavesTheIdleSet() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        // A backend that closes every connection 200 ms after accepting it, as its keep-alive timeout would.
+        let server = try await ServerBootstrap(group: loop)
+            .childChannelInitializer { channel in
+                channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let target = UpstreamTarget(url: "http://127.0.0.1:\(try #require(server.localAddress?.port))")
+        let connections = UpstreamConnections(loop: loop, tls: nil, readTimeout: .seconds(60))
+
+        let opened = try await loop.flatSubmit {
+            EventLoopFuture.whenAllSucceed((0..<3).map { _ in connections.connection(to: target, fresh: false).channel }, on: loop)
+        }.get()
+        let kept = try await loop.submit {
+            for channel in opened { connections.keep(channel, for: target) }
+            return connections.idleCount(to: target)
+        }.get()
+        #expect(kept == 3)
+
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await loop.submit { connections.idleCount(to: target) }.get() == 0)
+        try await server.close()
+    }
+}
