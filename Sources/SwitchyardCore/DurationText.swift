@@ -9,7 +9,11 @@ public enum DurationText {
             if character.isASCII, character.isNumber {
                 digits.append(character)
             } else if let unit = units[character], let value = Int(digits) {
-                total += value * unit
+                // Overflow-checked: a duration of 10^17 minutes is an error, not a crash (found by fuzzing plans).
+                let (part, partOverflow) = value.multipliedReportingOverflow(by: unit)
+                let (sum, sumOverflow) = total.addingReportingOverflow(part)
+                guard !partOverflow, !sumOverflow else { throw invalid(text, field: field) }
+                total = sum
                 digits = ""
             } else {
                 throw invalid(text, field: field)

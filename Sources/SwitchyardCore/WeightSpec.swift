@@ -18,7 +18,8 @@ public enum WeightSpec {
         if weightText.hasSuffix("%") {
             let number = weightText.dropLast()
             let parts = number.split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0 else { throw invalid }
+            // Bounded before `* 100`: a huge percentage would overflow (found by fuzzing the rollout-plan parser).
+            guard (1...2).contains(parts.count), let whole = Int(parts[0]), (0...fullWeight / 100).contains(whole) else { throw invalid }
             var fraction = 0
             if parts.count == 2 {
                 guard (1...2).contains(parts[1].count), parts[1].allSatisfy(\.isNumber), let value = Int(parts[1]) else {

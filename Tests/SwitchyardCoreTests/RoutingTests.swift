@@ -7,7 +7,8 @@ import Testing
         #expect(try WeightSpec.parse(text).basisPoints == expected)
     }
 
-    @Test(arguments: ["app@1", "app@1=", "app@1=10001", "app@1=101%", "app@1=12.345%", "app@1=-5", "app@1=abc", "app=50%", "app@1=1.%"])
+    @Test(arguments: ["app@1", "app@1=", "app@1=10001", "app@1=101%", "app@1=12.345%", "app@1=-5", "app@1=abc", "app=50%", "app@1=1.%",
+                            "app@1=92233720368547758%", "app@1=9223372036854775807%"])
     func rejectsMalformedWeights(text: String) {
         #expect(throws: SwitchyardError.self) { try WeightSpec.parse(text) }
     }
