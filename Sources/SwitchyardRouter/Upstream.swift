@@ -3,9 +3,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A backend's answer as far as the router has read it before answering the client: the head, and either
-/// the whole body or, for a stream, its first chunk and a reader for the rest.
-/// The reader is used by one task at a time: the upstream task, then the response body writer.
+/// A shadow copy's answer, read through async-http-client off the client's path (the data plane itself reads
+/// answers in `ProxyAttempt`): the head, and either the whole body or, for a stream, its first chunk and a
+/// reader for the rest, used by the shadow's task alone.
 final class UpstreamAnswer: @unchecked Sendable {
     let status: Int
     let headers: HTTPHeaders
