@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 
 /// How numbers, times and durations read on screen.
 enum ConsoleFormat {
@@ -84,17 +85,9 @@ enum ConsoleFormat {
         return ((seconds % 86400) + 86400) % 86400
     }
 
-    /// The UTC calendar date of `date` (proleptic Gregorian; H. Hinnant's days-to-civil algorithm).
+    /// The UTC calendar date of `date`.
     private static func civilDate(_ date: Date) -> (year: Int, month: Int, day: Int) {
-        let days = Int((date.timeIntervalSince1970 / 86400).rounded(.down)) + 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        UTCCalendar.civilDate(daysSince1970: Int((date.timeIntervalSince1970 / 86400).rounded(.down)))
     }
 
     /// Pads or cuts `text` to exactly `width` columns, aligned right when `right`.
