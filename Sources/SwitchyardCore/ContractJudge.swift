@@ -50,22 +50,24 @@ public struct ContractJudge: @unchecked Sendable {
 /// since the last user turn. It reads the request alone, so it needs no memory of the session.
 public enum ToolCallDepth {
     /// Rounds already in the request (chat `messages`, or a Responses `input` list of items).
-    public static func prior(in body: [String: JSONValue]) -> Int {
-        if case .array(let messages)? = body["messages"] {
-            return trailingRounds(messages, isUser: { $0["role"] == "user" }, isToolCall: { message in
-                guard message["role"] == "assistant", case .array(let calls)? = message["tool_calls"] else { return false }
+    public static func prior(in body: JSONObjectBytes) -> Int {
+        if let messages = body.items(of: "messages") {
+            return trailingRounds(messages.lazy.map { body.object(at: $0) }, isUser: { $0?["role"] == "user" }, isToolCall: { message in
+                guard message?["role"] == "assistant", case .array(let calls)? = message?["tool_calls"] else { return false }
                 return !calls.isEmpty
             })
         }
-        if case .array(let items)? = body["input"] {
-            return trailingRounds(items, isUser: { $0["role"] == "user" }, isToolCall: { $0["type"] == "function_call" })
+        if let items = body.items(of: "input") {
+            return trailingRounds(items.lazy.map { body.object(at: $0) }, isUser: { $0?["role"] == "user" },
+                                  isToolCall: { $0?["type"] == "function_call" })
         }
         return 0
     }
 
     /// Rounds since the last user turn; neighbouring tool-call turns (parallel calls, which the Responses API sends
     /// as one `function_call` item each) are one round.
-    private static func trailingRounds(_ turns: [JSONValue], isUser: (JSONValue) -> Bool, isToolCall: (JSONValue) -> Bool) -> Int {
+    private static func trailingRounds<Turns: BidirectionalCollection>(_ turns: Turns, isUser: (Turns.Element) -> Bool,
+                                                                       isToolCall: (Turns.Element) -> Bool) -> Int {
         var rounds = 0
         var previousWasCall = false
         for turn in turns.reversed() {

@@ -11,8 +11,8 @@ struct JSONParser {
         var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
-    private let bytes: [UInt8]
-    private var index = 0
+    let bytes: [UInt8]
+    var index = 0
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -25,13 +25,18 @@ struct JSONParser {
         return value
     }
 
-    private func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+    func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
-    private mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    mutating func skipSpace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
     }
 
-    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+    mutating func value(depth: Int) throws(Failure) -> JSONValue {
         guard depth < Self.maxDepth else { throw fail("nested deeper than \(Self.maxDepth)") }
         guard index < bytes.count else { throw fail("unexpected end") }
         switch bytes[index] {
@@ -45,7 +50,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws(Failure) {
+    mutating func literal(_ word: String) throws(Failure) {
         let expected = Array(word.utf8)
         guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
             throw fail("unknown literal")
@@ -93,7 +98,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func string() throws(Failure) -> String {
+    mutating func string() throws(Failure) -> String {
         index += 1
         // Most strings have no escapes: validate and take them whole.
         var end = index
@@ -162,7 +167,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func unicodeEscape() throws(Failure) -> Unicode.Scalar {
+    mutating func unicodeEscape() throws(Failure) -> Unicode.Scalar {
         let first = try hex4()
         if (0xD800...0xDBFF).contains(first) {
             guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
@@ -178,6 +183,16 @@ struct JSONParser {
     }
 
     private mutating func number() throws(Failure) -> JSONValue {
+        let start = index
+        let isInteger = try scanNumber()
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, let integer = Int(text) { return .int(integer) }
+        guard let double = Double(text), double.isFinite else { throw Failure(offset: start, reason: "number out of range") }
+        return .double(double)
+    }
+
+    /// Moves past a number's text, checking its grammar; true when it has no fraction and no exponent.
+    mutating func scanNumber() throws(Failure) -> Bool {
         let start = index
         var isInteger = true
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -200,9 +215,6 @@ struct JSONParser {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             guard index > exponent else { throw fail("expected exponent digits") }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let integer = Int(text) { return .int(integer) }
-        guard let double = Double(text), double.isFinite else { throw Failure(offset: start, reason: "number out of range") }
-        return .double(double)
+        return isInteger
     }
 }

@@ -24,7 +24,7 @@ struct DataPlane: Sendable {
     }
 
     /// Reads a whole request: the model list and non-API paths are answered here, the rest goes to a bundle.
-    func start(_ head: HTTPRequestHead, body: ByteBuffer, arrival: ContinuousClock.Instant) -> Start {
+    func start(_ head: HTTPRequestHead, body: ByteBuffer, arrival: ContinuousClock.Instant, random: inout SeededGenerator) -> Start {
         let path = head.uri.prefix { $0 != "?" }
         if head.method == .GET && path == "/v1/models" { return .answer(models(forTenant: tenant(of: head.headers))) }
         guard path.hasPrefix("/v1/") else {
@@ -35,17 +35,17 @@ struct DataPlane: Sendable {
             let session = head.headers.first(name: Self.sessionHeader)
                 ?? parsed?["user"].flatMap { if case .string(let user) = $0 { user } else { nil } }
             return .proxy(Incoming(head: head, path: String(path), arrival: arrival, tenant: tenant(of: head.headers), body: parsed,
-                                   kind: EndpointKind(path: String(path)), session: session, requestID: Self.requestID(head.headers)))
+                                   kind: EndpointKind(path: String(path)), session: session, requestID: Self.requestID(head.headers, random: &random)))
         } catch {
             return .answer(error.answer)
         }
     }
 
     /// Chooses a bundle from the current generation, takes a backend slot, and prepares the bundle-applied request.
-    func send(_ incoming: Incoming, attempt: Int) -> SendOutcome {
+    func send(_ incoming: Incoming, attempt: Int, random: inout SeededGenerator) -> SendOutcome {
         let snapshot = router.snapshot
         let choice: Choice
-        do { choice = try choose(snapshot: snapshot, incoming: incoming) } catch { return .refused(error.answer) }
+        do { choice = try choose(snapshot: snapshot, incoming: incoming, random: &random) } catch { return .refused(error.answer) }
         let served = choice.served
         let endpoint: Endpoint
         do { endpoint = try served.pool.acquire() } catch {
@@ -56,8 +56,8 @@ struct DataPlane: Sendable {
         let completion = Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight)
         let applied = incoming.body.map { served.applier.apply(to: $0, kind: incoming.kind, session: incoming.session) }
         if attempt == 0, let body = incoming.body {
-            router.mirror(body, path: incoming.path, kind: incoming.kind, session: incoming.session, route: choice.route,
-                          snapshot: snapshot, tenantLabel: incoming.tenantLabel)
+            router.mirror(body, draw: Int.random(in: 0..<fullWeight, using: &random), path: incoming.path, kind: incoming.kind,
+                          session: incoming.session, route: choice.route, snapshot: snapshot, tenantLabel: incoming.tenantLabel)
         }
         let (head, body) = upstreamRequest(incoming.head, endpoint: endpoint, served: served, body: applied)
         return .sent(Exchange(incoming: incoming, choice: choice, generation: snapshot.generation, endpoint: endpoint, ticket: ticket,
@@ -68,7 +68,7 @@ struct DataPlane: Sendable {
     /// The head of a backend's answer as the client gets it: the backend's headers and Switchyard's own.
     func answerHead(_ upstream: HTTPResponseHead, _ exchange: Exchange, firstByteAt: ContinuousClock.Instant, contentLength: Int?) -> HTTPResponseHead {
         var headers = Self.clientHeaders(from: upstream.headers)
-        headers.add(name: Self.bundleHeader, value: exchange.choice.bundle.description)
+        headers.add(name: Self.bundleHeader, value: exchange.choice.served.refText)
         headers.add(name: Self.generationHeader, value: String(exchange.generation))
         let overhead = (exchange.sentAt - exchange.incoming.arrival) + (ContinuousClock.now - firstByteAt)
         headers.add(name: Self.overheadHeader, value: String(overhead.microseconds))
@@ -118,26 +118,26 @@ struct DataPlane: Sendable {
         var route: TenantRoute
     }
 
-    private func choose(snapshot: RoutingSnapshot, incoming: Incoming) throws(OpenAIError) -> Choice {
+    private func choose(snapshot: RoutingSnapshot, incoming: Incoming, random: inout SeededGenerator) throws(OpenAIError) -> Choice {
         let (tenant, session, body) = (incoming.tenant, incoming.session, incoming.body)
         guard let route = snapshot.table.route(forTenant: tenant) else {
             throw OpenAIError(status: .serviceUnavailable, message: "no route is configured\(tenant.map { " for tenant \($0)" } ?? "")",
                               type: "server_error", code: "no_route")
         }
-        let models = RoutingSnapshot.logicalModels(of: route)
+        // The list of models is only worked out for the error message.
+        func available() -> String { RoutingSnapshot.logicalModels(of: route).joined(separator: ", ") }
         switch body?["model"] {
-        case .string(let model)? where !models.contains(model):
-            throw OpenAIError.notFound("the model '\(model)' does not exist here; available: \(models.joined(separator: ", "))",
-                                       code: "model_not_found")
+        case .string(let model)? where !route.weights.contains(where: { $0.bundle.name == model }):
+            throw OpenAIError.notFound("the model '\(model)' does not exist here; available: \(available())", code: "model_not_found")
         case nil where body != nil && incoming.kind != .other:
-            throw OpenAIError.invalidRequest("'model' is required; available: \(models.joined(separator: ", "))", code: "missing_model")
+            throw OpenAIError.invalidRequest("'model' is required; available: \(available())", code: "missing_model")
         default:
             break
         }
         let pinKey = session.map { "\(tenant ?? "")\u{0}\($0)" }
         let now = Date()
         let decision = BundleChooser.choose(route: route, session: session, pin: pinKey.flatMap(router.pins.pin), now: now) {
-            Int.random(in: 0..<fullWeight)
+            Int.random(in: 0..<fullWeight, using: &random)
         }
         if let pinKey, let pin = decision.newPin {
             router.pins.store(pin, for: pinKey, maxAge: TimeInterval(route.maxSessionAgeSeconds))
@@ -150,12 +150,12 @@ struct DataPlane: Sendable {
     }
 
     /// The client's `x-request-id` when it is a usable id (printable, at most 128 bytes), else a new random one.
-    static func requestID(_ headers: HTTPHeaders) -> String {
+    static func requestID(_ headers: HTTPHeaders, random: inout SeededGenerator) -> String {
         if let given = headers.first(name: clientRequestIDHeader), !given.isEmpty, given.utf8.count <= 128,
            given.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) {
             return given
         }
-        return String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return String(random.next(), radix: 16)
     }
 
     private func tenant(of headers: HTTPHeaders) -> String? {
@@ -173,23 +173,24 @@ struct DataPlane: Sendable {
                            json: JSONValue.object(["object": "list", "data": .array(data ?? [])]))
     }
 
-    static func parseBody(_ raw: ByteBuffer) throws(OpenAIError) -> [String: JSONValue]? {
+    static func parseBody(_ raw: ByteBuffer) throws(OpenAIError) -> JSONObjectBytes? {
         guard raw.readableBytes > 0 else { return nil }
-        guard let value = try? JSONValue(parsing: raw.readableBytesView) else {
+        let bytes = Array(raw.readableBytesView)
+        do {
+            return try JSONObjectBytes(parsing: bytes)
+        } catch .notAnObject {
+            throw OpenAIError.invalidRequest("the request body must be a JSON object", code: "invalid_json")
+        } catch {
             // Only a failed parse pays for a second pass, to say which of the two is wrong.
-            if String(validating: raw.readableBytesView, as: UTF8.self) == nil {
+            if String(validating: bytes, as: UTF8.self) == nil {
                 throw OpenAIError.invalidRequest("the request body is not valid UTF-8", code: "invalid_utf8")
             }
             throw OpenAIError.invalidRequest("the request body is not valid JSON", code: "invalid_json")
         }
-        guard case .object(let fields) = value else {
-            throw OpenAIError.invalidRequest("the request body must be a JSON object", code: "invalid_json")
-        }
-        return fields
     }
 
     private func upstreamRequest(_ request: HTTPRequestHead, endpoint: Endpoint, served: ServedBundle,
-                                 body: [String: JSONValue]?) -> (HTTPRequestHead, ByteBuffer?) {
+                                 body: BundleApplier.Applied?) -> (HTTPRequestHead, ByteBuffer?) {
         let target = endpoint.target
         var headers = HTTPHeaders()
         headers.add(name: "host", value: target.hostHeader)
@@ -199,13 +200,13 @@ struct DataPlane: Sendable {
             headers.add(name: name, value: value)
         }
         if let authorization = served.resolved.upstreamAuthorization { headers.add(name: "authorization", value: authorization) }
-        headers.add(name: "x-switchyard-bundle", value: served.resolved.bundle.ref.description)
+        headers.add(name: "x-switchyard-bundle", value: served.refText)
         if let revision = served.resolved.bundle.model.revision { headers.add(name: "x-switchyard-model-revision", value: revision) }
         var bytes: ByteBuffer?
         if let body {
             // For backends that take the cache namespace from a header rather than the body.
-            if case .string(let key)? = body["prompt_cache_key"] { headers.add(name: "x-switchyard-cache-key", value: key) }
-            let encoded = ByteBuffer(bytes: JSONValue.object(body).wireBytes)
+            if let key = body.cacheKey { headers.add(name: "x-switchyard-cache-key", value: key) }
+            let encoded = ByteBuffer(bytes: body.body)
             headers.add(name: "content-type", value: "application/json")
             headers.add(name: "content-length", value: String(encoded.readableBytes))
             bytes = encoded

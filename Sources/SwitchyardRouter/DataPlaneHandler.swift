@@ -17,6 +17,9 @@ final class DataPlaneHandler: ChannelInboundHandler {
     private var attempt: ProxyAttempt?
     private var keepAlive = true
     private let maxBodyBytes: Int
+    /// Request ids and random buckets: seeded once per connection from the system's generator, which would
+    /// otherwise cost a system call per draw.
+    private var random = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
 
     init(plane: DataPlane, upstreams: UpstreamLoops) {
         self.plane = plane
@@ -45,7 +48,7 @@ final class DataPlaneHandler: ChannelInboundHandler {
             if refusingBody { return context.close(promise: nil) }
             guard let (head, body, arrival) = request else { return }
             request = nil
-            switch plane.start(head, body: body, arrival: arrival) {
+            switch plane.start(head, body: body, arrival: arrival, random: &random) {
             case .answer(let answer): self.answer(answer)
             case .proxy(let incoming): retry(incoming, attempt: 0)
             }
@@ -81,7 +84,7 @@ final class DataPlaneHandler: ChannelInboundHandler {
         attempt = nil
         guard number < 2 else { return answer(DataPlane.rerouted.answer) }
         guard let context else { return }
-        switch plane.send(incoming, attempt: number) {
+        switch plane.send(incoming, attempt: number, random: &random) {
         case .refused(let answer):
             self.answer(answer)
         case .sent(let exchange):

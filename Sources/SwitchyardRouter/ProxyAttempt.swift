@@ -80,7 +80,7 @@ final class ProxyAttempt: UpstreamReceiver {
 
     func upstreamHead(_ head: HTTPResponseHead) {
         self.head = head
-        isStream = head.headers.first(name: "content-type")?.contains("text/event-stream") ?? false
+        isStream = head.headers.isEventStream
     }
 
     func upstreamBody(_ part: ByteBuffer) {

@@ -10,7 +10,8 @@ struct Incoming: Sendable {
     let path: String
     let arrival: ContinuousClock.Instant
     let tenant: String?
-    let body: [String: JSONValue]?
+    /// The client's JSON body, validated; nil when the request had none.
+    let body: JSONObjectBytes?
     let kind: EndpointKind
     let session: String?
     let requestID: String

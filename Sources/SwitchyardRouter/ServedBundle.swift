@@ -8,7 +8,7 @@ struct AnswerRequest: Sendable {
     let responseFormat: JSONValue?
     let priorToolDepth: Int
 
-    init(_ body: [String: JSONValue]?) {
+    init(_ body: JSONObjectBytes?) {
         responseFormat = body?["response_format"]
         priorToolDepth = body.map(ToolCallDepth.prior) ?? 0
     }
@@ -20,12 +20,15 @@ struct ServedBundle: Sendable {
     let applier: BundleApplier
     let pool: BackendPool
     let judge: ContractJudge
+    /// `name@version`, worked out once: it goes in two headers of every request.
+    let refText: String
 
     init(resolved: ResolvedBundle, applier: BundleApplier, pool: BackendPool) {
         self.resolved = resolved
         self.applier = applier
         self.pool = pool
         judge = ContractJudge(resolved.bundle.contracts)
+        refText = resolved.bundle.ref.description
     }
 
     /// What one answer of this bundle tells: its contracts kept or broken, refusal, tool loop and cost.

@@ -8,10 +8,11 @@ extension SwitchyardRouter {
     /// Sends a sampled copy of a request to the tenant's shadow bundle, off the client's path: the answer is
     /// read, measured under role `shadow` and discarded. At most `shadowConcurrency` copies run at once;
     /// beyond that, copies are dropped rather than queued.
-    func mirror(_ body: [String: JSONValue], path: String, kind: EndpointKind, session: String?, route: TenantRoute, snapshot: RoutingSnapshot,
-                tenantLabel: String) {
+    /// `draw`, uniform in 0..<10000, decides whether this request is in the shadow's sample.
+    func mirror(_ body: JSONObjectBytes, draw: Int, path: String, kind: EndpointKind, session: String?, route: TenantRoute,
+                snapshot: RoutingSnapshot, tenantLabel: String) {
         guard let shadow = route.shadow, shadow.sampleBasisPoints > 0,
-              Int.random(in: 0..<fullWeight) < shadow.sampleBasisPoints, let served = snapshot.bundles[shadow.bundle] else { return }
+              draw < shadow.sampleBasisPoints, let served = snapshot.bundles[shadow.bundle] else { return }
         guard shadowsInFlight.wrappingIncrementThenLoad(ordering: .acquiringAndReleasing) <= configuration.shadowConcurrency else {
             shadowsInFlight.wrappingDecrement(ordering: .acquiringAndReleasing)
             return
@@ -29,7 +30,7 @@ extension SwitchyardRouter {
             request.headers.add(name: "content-type", value: "application/json")
             request.headers.add(name: "x-switchyard-role", value: "shadow")
             if let authorization = served.resolved.upstreamAuthorization { request.headers.add(name: "authorization", value: authorization) }
-            request.body = .bytes(ByteBuffer(bytes: JSONValue.object(served.applier.apply(to: body, kind: kind, session: session)).wireBytes))
+            request.body = .bytes(ByteBuffer(bytes: served.applier.apply(to: body, kind: kind, session: session).body))
             let start = ContinuousClock.now
             do {
                 let answer = try await UpstreamAnswer.fetch(request, client: client, timeout: served.timeout(within: configuration.upstreamTimeout),

@@ -33,7 +33,7 @@ final class UpstreamAnswer: @unchecked Sendable {
     /// Sends `request` and reads until the router can answer: the whole body, or a stream's first chunk.
     static func fetch(_ request: HTTPClientRequest, client: HTTPClient, timeout: TimeAmount, maxBody: Int) async throws -> UpstreamAnswer {
         let response = try await client.execute(request, timeout: timeout)
-        let isStream = response.headers.first(name: "content-type")?.contains("text/event-stream") ?? false
+        let isStream = response.headers.isEventStream
         var iterator = response.body.makeAsyncIterator()
         if isStream {
             let first = try await iterator.next() ?? ByteBuffer()
@@ -109,4 +109,9 @@ extension String {
         }
         return true
     }
+}
+
+extension HTTPHeaders {
+    /// Whether the body is a server-sent-events stream (`text/event-stream`, any parameters).
+    var isEventStream: Bool { first(name: "content-type")?.hasPrefixIgnoringASCIICase("text/event-stream") ?? false }
 }

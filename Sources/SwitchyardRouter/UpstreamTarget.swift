@@ -7,6 +7,8 @@ struct UpstreamTarget: Sendable, Hashable {
     let port: Int
     let tls: Bool
     let pathPrefix: String
+    /// The `Host` header for requests to it (worked out once: it goes on every request).
+    let hostHeader: String
 
     /// `url` is a validated pool endpoint (PoolSpec checks the scheme and host), without a trailing slash.
     init(url: String) {
@@ -25,8 +27,6 @@ struct UpstreamTarget: Sendable, Hashable {
             host = hostPart
             port = tls ? 443 : 80
         }
+        hostHeader = port == (tls ? 443 : 80) ? host : "\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
-
-    /// The `Host` header for requests to it.
-    var hostHeader: String { port == (tls ? 443 : 80) ? host : "\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 }

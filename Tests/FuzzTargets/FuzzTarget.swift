@@ -74,12 +74,25 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return BundleApplier(bundle: parsed.bundle, systemPromptText: parsed.promptText)
     }()
 
+    /// The members a bundle may rewrite; every other member must come out as it went in.
+    private static let bundleMembers: Set<String> = ["model", "prompt_cache_key", "temperature", "top_p", "max_tokens", "max_output_tokens",
+                                                     "stop", "presence_penalty", "frequency_penalty", "seed", "messages", "instructions"]
+
     private func applyBundle(_ data: [UInt8]) {
-        guard case .object(let body)? = try? JSONValue(parsing: data) else { return }
+        let tree = try? JSONValue(parsing: data)
+        let indexed = try? JSONObjectBytes(parsing: data)
+        guard case .object(let original)? = tree else {
+            return precondition(indexed == nil, "the indexed reader took a body the tree parser refuses as an object")
+        }
+        guard let indexed else { preconditionFailure("the indexed reader refused an object the tree parser takes") }
         for kind in EndpointKind.allCases {
-            let applied = Self.applier.apply(to: body, kind: kind)
+            guard case .object(let applied)? = try? JSONValue(parsing: Self.applier.apply(to: indexed, kind: kind).body) else {
+                preconditionFailure("\(kind): the applied request is not a JSON object")
+            }
             precondition(applied["model"] == .string("acme/fuzz-8b"), "\(kind): the pinned model was not applied")
-            _ = JSONValue.object(applied).canonicalText
+            for (key, value) in original where !Self.bundleMembers.contains(key) {
+                precondition(applied[key] == value, "\(kind): the member \(key) changed on the way through")
+            }
         }
     }
 

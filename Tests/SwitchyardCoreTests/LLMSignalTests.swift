@@ -194,3 +194,10 @@ import Testing
         #expect(contracted.digest != bundle.digest)
     }
 }
+
+extension ToolCallDepth {
+    /// The depth of a request given as a tree.
+    static func prior(in body: [String: JSONValue]) -> Int {
+        prior(in: try! JSONObjectBytes(parsing: JSONValue.object(body).wireBytes))
+    }
+}

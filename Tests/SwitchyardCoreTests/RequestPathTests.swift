@@ -2,6 +2,15 @@ import Foundation
 import Testing
 @testable import SwitchyardCore
 
+extension BundleApplier {
+    /// Applies the bundle to a request given as a tree, and reads the bytes it sends back into one.
+    func apply(to request: [String: JSONValue], kind: EndpointKind, session: String? = nil) -> [String: JSONValue] {
+        let bytes = try! JSONObjectBytes(parsing: JSONValue.object(request).wireBytes)
+        guard case .object(let applied) = try! JSONValue(parsing: apply(to: bytes, kind: kind, session: session).body) else { return [:] }
+        return applied
+    }
+}
+
 @Suite struct BundleApplierTests {
     func applier(policy: SystemPrompt.Policy = .prepend) -> BundleApplier {
         var bundle = Fixtures.bundle()

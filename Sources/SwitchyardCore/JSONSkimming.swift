@@ -1,0 +1,172 @@
+/// Checking JSON without building it: the parser moves past a value, validating it as strictly as `parse`
+/// does (grammar, escapes, UTF-8, depth), and reports where values lie instead of allocating them.
+extension JSONParser {
+    /// One member of an object: where its name starts and where its value lies.
+    struct MemberSpan {
+        let key: String
+        let start: Int
+        let value: Range<Int>
+    }
+
+    /// The members of a whole document that is an object; nil when the document is valid JSON of another kind.
+    static func topLevelMembers(_ bytes: [UInt8]) throws(Failure) -> [MemberSpan]? {
+        var parser = JSONParser(bytes)
+        parser.skipSpace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+            try validate(bytes)
+            return nil
+        }
+        let members = try parser.members()
+        parser.skipSpace()
+        guard parser.index == bytes.count else { throw parser.fail("unexpected text after the document") }
+        return members
+    }
+
+    /// The members of the object that starts at `start`, each value validated but not built; nil when the value
+    /// there is not an object.
+    static func members(of bytes: [UInt8], objectAt start: Int) throws(Failure) -> [MemberSpan]? {
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "{") else { return nil }
+        var parser = JSONParser(bytes)
+        parser.index = start
+        return try parser.members()
+    }
+
+    /// Reads the object at `index` up to its closing brace.
+    private mutating func members() throws(Failure) -> [MemberSpan] {
+        index += 1
+        var members: [MemberSpan] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return members }
+        while true {
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let keyStart = index
+            let key = try string()
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipSpace()
+            let valueStart = index
+            try skipValue(depth: 1)
+            members.append(MemberSpan(key: key, start: keyStart, value: valueStart..<index))
+            skipSpace()
+            guard index < bytes.count else { throw fail("unexpected end in an object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+            index += 1
+            return members
+        }
+    }
+
+    /// Where each item of the array that starts at `start` lies; nil when the value there is not an array.
+    static func items(of bytes: [UInt8], arrayAt start: Int) throws(Failure) -> [Range<Int>]? {
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "[") else { return nil }
+        var parser = JSONParser(bytes)
+        parser.index = start + 1
+        var items: [Range<Int>] = []
+        parser.skipSpace()
+        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "]") { return items }
+        while true {
+            parser.skipSpace()
+            let itemStart = parser.index
+            try parser.skipValue(depth: 1)
+            items.append(itemStart..<parser.index)
+            parser.skipSpace()
+            guard parser.index < bytes.count else { throw parser.fail("unexpected end in an array") }
+            if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+            guard bytes[parser.index] == UInt8(ascii: "]") else { throw parser.fail("expected ',' or ']'") }
+            return items
+        }
+    }
+
+    /// Checks a whole document without building it.
+    static func validate(_ bytes: [UInt8]) throws(Failure) {
+        var parser = JSONParser(bytes)
+        parser.skipSpace()
+        try parser.skipValue(depth: 0)
+        parser.skipSpace()
+        guard parser.index == bytes.count else { throw parser.fail("unexpected text after the document") }
+    }
+
+    /// Builds the value that lies at `range`, which an earlier pass validated.
+    static func value(of bytes: [UInt8], at range: Range<Int>) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes)
+        parser.index = range.lowerBound
+        return try parser.value(depth: 0)
+    }
+
+    mutating func skipValue(depth: Int) throws(Failure) {
+        guard depth < Self.maxDepth else { throw fail("nested deeper than \(Self.maxDepth)") }
+        guard index < bytes.count else { throw fail("unexpected end") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try skipContainer(closing: UInt8(ascii: "}"), depth: depth, members: true)
+        case UInt8(ascii: "["): try skipContainer(closing: UInt8(ascii: "]"), depth: depth, members: false)
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: _ = try scanNumber()
+        }
+    }
+
+    private mutating func skipContainer(closing: UInt8, depth: Int, members: Bool) throws(Failure) {
+        index += 1
+        skipSpace()
+        if index < bytes.count, bytes[index] == closing { index += 1; return }
+        while true {
+            skipSpace()
+            if members {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                try skipString()
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                skipSpace()
+            }
+            try skipValue(depth: depth + 1)
+            skipSpace()
+            guard index < bytes.count else { throw fail(members ? "unexpected end in an object" : "unexpected end in an array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == closing else { throw fail(members ? "expected ',' or '}'" : "expected ',' or ']'") }
+            index += 1
+            return
+        }
+    }
+
+    private mutating func skipString() throws(Failure) {
+        index += 1
+        var start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                try checkUTF8(start..<index)
+                index += 1
+                return
+            }
+            if byte < 0x20 { throw fail("control character in a string") }
+            if byte == UInt8(ascii: "\\") {
+                try checkUTF8(start..<index)
+                index += 1
+                guard index < bytes.count else { break }
+                let escaped = bytes[index]
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                     UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "u"): _ = try unicodeEscape()
+                default: throw fail("unknown escape")
+                }
+                start = index
+                continue
+            }
+            index += 1
+        }
+        throw fail("unterminated string")
+    }
+
+    private func checkUTF8(_ range: Range<Int>) throws(Failure) {
+        guard !range.isEmpty, (try? UTF8Span(validating: bytes.span.extracting(range))) == nil else { return }
+        throw Failure(offset: range.lowerBound, reason: "invalid UTF-8")
+    }
+}
