@@ -16,6 +16,10 @@ final class DataPlaneHandler: ChannelInboundHandler {
     private var refusingBody = false
     private var attempt: ProxyAttempt?
     private var keepAlive = true
+    /// Request parts that arrived while an answer was in progress (HTTP pipelining), in order.
+    private var deferred: [HTTPServerRequestPart] = []
+    /// A graceful shutdown asked this connection to close once the answer in progress ends.
+    private var quiescing = false
     private let maxBodyBytes: Int
     /// Request ids and random buckets: seeded once per connection from the system's generator, which would
     /// otherwise cost a system call per draw.
@@ -32,7 +36,18 @@ final class DataPlaneHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        guard attempt == nil, deferred.isEmpty else {
+            // A pipelined request while an answer is in progress: hold it, and read no more until the answer ends.
+            if deferred.isEmpty { context.channel.setOption(.autoRead, value: false).whenFailure { _ in } }
+            deferred.append(part)
+            return
+        }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             request = (head, ByteBuffer(), .now)
             keepAlive = head.isKeepAlive
@@ -55,6 +70,14 @@ final class DataPlaneHandler: ChannelInboundHandler {
         }
     }
 
+    /// Handles the requests held while an answer was in progress, until one of them is in progress in turn.
+    private func resumeDeferred(context: ChannelHandlerContext) {
+        while attempt == nil, !deferred.isEmpty, context.channel.isActive {
+            handle(deferred.removeFirst(), context: context)
+        }
+        if deferred.isEmpty { context.channel.setOption(.autoRead, value: true).whenFailure { _ in } }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         attempt?.clientGone()
         attempt = nil
@@ -67,8 +90,15 @@ final class DataPlaneHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        let idle = attempt == nil && deferred.isEmpty
+        if event is ChannelShouldQuiesceEvent {
+            // Graceful shutdown: an idle connection closes now, a busy one after its answer.
+            quiescing = true
+            if idle && request == nil { context.close(promise: nil) }
+            return
+        }
         // No request in progress (or one still arriving) for the idle timeout: a slow or silent client cannot hold a connection.
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, attempt == nil {
+        if let timeout = event as? IdleStateHandler.IdleStateEvent, timeout == .read, idle {
             context.close(promise: nil)
             return
         }
@@ -99,7 +129,7 @@ final class DataPlaneHandler: ChannelInboundHandler {
 
     func writeHead(_ head: HTTPResponseHead) {
         var head = head
-        if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        if !keepAlive || quiescing { head.headers.replaceOrAdd(name: "connection", value: "close") }
         context?.write(wrapOutboundOut(.head(head)), promise: nil)
     }
 
@@ -112,14 +142,16 @@ final class DataPlaneHandler: ChannelInboundHandler {
         }
     }
 
-    /// Ends the answer in progress; closes the connection when the client asked not to keep it.
+    /// Ends the answer in progress; closes the connection when the client asked not to keep it, else goes on
+    /// to any request the client sent meanwhile.
     func endAnswer() {
         attempt = nil
         guard let context else { return }
-        let closeAfter = !keepAlive
+        let closeAfter = !keepAlive || quiescing
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
             if closeAfter { context.close(promise: nil) }
         }
+        if !closeAfter && !deferred.isEmpty { resumeDeferred(context: context) }
     }
 
     /// Writes a whole answer the router made itself.

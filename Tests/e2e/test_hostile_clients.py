@@ -2,6 +2,7 @@
 of them crashes it or keeps the others from being served."""
 import json
 import select
+import signal
 import socket
 import time
 from urllib.parse import urlparse
@@ -9,7 +10,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from fleet import running_fleet
+from fleet import Fleet, running_fleet
 
 CHAT = "/v1/chat/completions"
 
@@ -120,3 +121,49 @@ def test_a_client_that_expects_100_continue_gets_it_before_sending_its_body(flee
             reply += sock.recv(65536)
     assert reply.startswith(b"HTTP/1.1 200"), reply[:300]
     assert b"x-switchyard-bundle: support-assistant@1.0.0" in reply.lower()
+
+
+def read_answer(stream):
+    """One HTTP/1.1 answer with a content-length from a socket's file: (status, headers, body)."""
+    status = int(stream.readline().split()[1])
+    headers = {}
+    while (line := stream.readline().decode().strip()):
+        name, value = line.split(":", 1)
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, stream.read(int(headers["content-length"]))
+
+
+def test_pipelined_requests_are_answered_in_order(fleet):
+    chat = b'{"model":"support-assistant","messages":[{"role":"user","content":"hi"}]}'
+    def request(method, path, request_id, body=b""):
+        return (f"{method} {path} HTTP/1.1\r\nHost: x\r\nX-Request-Id: {request_id}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    with socket.create_connection(address(fleet), timeout=10) as sock:
+        # All four in one write: the last three arrive while the first is still at its backend.
+        sock.sendall(request("POST", CHAT, "first", chat) + request("GET", "/v1/models", "second")
+                     + request("GET", "/not-api", "third") + request("POST", CHAT, "fourth", chat))
+        stream = sock.makefile("rb")
+        answers = [read_answer(stream) for _ in range(4)]
+    assert [status for status, _, _ in answers] == [200, 200, 404, 200]
+    assert answers[0][1]["x-switchyard-request-id"] == "first" and answers[3][1]["x-switchyard-request-id"] == "fourth"
+    assert json.loads(answers[1][2])["object"] == "list"
+    assert json.loads(answers[3][2])["choices"][0]["message"]["content"]
+    assert_still_serving(fleet)
+
+
+def test_shutdown_closes_an_idle_kept_alive_connection_at_once():
+    fleet = Fleet()
+    try:
+        body = b'{"model":"support-assistant","messages":[{"role":"user","content":"hi"}]}'
+        with socket.create_connection(address(fleet), timeout=20) as sock:
+            sock.sendall(f"POST {CHAT} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+            stream = sock.makefile("rb")
+            assert read_answer(stream)[0] == 200
+            started = time.monotonic()
+            fleet.serve.send_signal(signal.SIGTERM)
+            assert stream.read() == b"", "the idle connection is closed, not left open"
+            assert fleet.serve.wait(timeout=20) == 0
+        # The drain deadline is 30 s: an idle connection must not hold shutdown up until then.
+        assert time.monotonic() - started < 10
+    finally:
+        fleet.stop()
