@@ -126,7 +126,7 @@ let server = try await ServerBootstrap(group: group)
     .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
     .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false)
             try channel.pipeline.syncOperations.addHandler(ForwardHandler(upstream: channelsByLoop[ObjectIdentifier(channel.eventLoop)]!))
         }
     }
