@@ -4,7 +4,8 @@ import NIOHTTP1
 import SwitchyardCore
 
 /// A client request as the data plane read it: who sent it, in which session, and its parsed body.
-struct Incoming: Sendable {
+/// A class, like `Exchange`: it is handed from step to step of the request, and a reference is one retain.
+final class Incoming: Sendable {
     let head: HTTPRequestHead
     /// The request's path, without its query.
     let path: String
@@ -15,13 +16,25 @@ struct Incoming: Sendable {
     let kind: EndpointKind
     let session: String?
     let requestID: String
-
     /// The tenant as telemetry labels it.
-    var tenantLabel: String { tenant ?? "default" }
+    let tenantLabel: String
+
+    init(head: HTTPRequestHead, path: String, arrival: ContinuousClock.Instant, tenant: String?, body: JSONObjectBytes?,
+         kind: EndpointKind, session: String?, requestID: String) {
+        self.head = head
+        self.path = path
+        self.arrival = arrival
+        self.tenant = tenant
+        self.body = body
+        self.kind = kind
+        self.session = session
+        self.requestID = requestID
+        tenantLabel = tenant ?? "default"
+    }
 }
 
 /// One attempt at answering a request: the bundle chosen, the backend slot it holds, and the request to send it.
-struct Exchange: Sendable {
+final class Exchange: Sendable {
     let incoming: Incoming
     let choice: DataPlane.Choice
     let generation: Int
@@ -35,6 +48,21 @@ struct Exchange: Sendable {
     let timeout: TimeAmount
     let maxAnswerBytes: Int
     let sentAt: ContinuousClock.Instant
+
+    init(incoming: Incoming, choice: DataPlane.Choice, generation: Int, endpoint: Endpoint, ticket: InFlightTicket, completion: Completion,
+         head: HTTPRequestHead, body: ByteBuffer?, timeout: TimeAmount, maxAnswerBytes: Int, sentAt: ContinuousClock.Instant) {
+        self.incoming = incoming
+        self.choice = choice
+        self.generation = generation
+        self.endpoint = endpoint
+        self.ticket = ticket
+        self.completion = completion
+        self.head = head
+        self.body = body
+        self.timeout = timeout
+        self.maxAnswerBytes = maxAnswerBytes
+        self.sentAt = sentAt
+    }
 }
 
 /// What sending an attempt came to: ready to go to its backend, or refused here.

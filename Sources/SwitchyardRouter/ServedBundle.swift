@@ -15,7 +15,8 @@ struct AnswerRequest: Sendable {
 }
 
 /// A bundle as the request path uses it: how to rewrite requests, and which backends may serve them.
-struct ServedBundle: Sendable {
+/// A class: every request refers to it, and copying its many fields cost a retain each.
+final class ServedBundle: Sendable {
     let resolved: ResolvedBundle
     let applier: BundleApplier
     let pool: BackendPool
