@@ -58,7 +58,8 @@ final class DataPlaneHandler: ChannelInboundHandler {
         case .body(let part):
             guard !refusingBody, request != nil else { return }
             guard request!.body.readableBytes + part.readableBytes <= maxBodyBytes else { return refuseBody(context: context) }
-            request!.body.writeImmutableBuffer(part)
+            // A body that arrives in one part (most do) is kept as it was read, not copied.
+            if request!.body.readableBytes == 0 { request!.body = part } else { request!.body.writeImmutableBuffer(part) }
         case .end:
             if refusingBody { return context.close(promise: nil) }
             guard let (head, body, arrival) = request else { return }
@@ -147,11 +148,12 @@ final class DataPlaneHandler: ChannelInboundHandler {
     func endAnswer() {
         attempt = nil
         guard let context else { return }
-        let closeAfter = !keepAlive || quiescing
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-            if closeAfter { context.close(promise: nil) }
+        guard keepAlive && !quiescing else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
         }
-        if !closeAfter && !deferred.isEmpty { resumeDeferred(context: context) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if !deferred.isEmpty { resumeDeferred(context: context) }
     }
 
     /// Writes a whole answer the router made itself.

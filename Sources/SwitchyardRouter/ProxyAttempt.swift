@@ -14,8 +14,10 @@ final class ProxyAttempt: UpstreamReceiver {
     /// 0 for the first attempt, 1 for the one a routing flip's reissue sends.
     let number: Int
 
-    private var channel: Channel?
+    private var link: UpstreamLink?
     private var reused = false
+    /// The backend connection stopped reading because the client reads slower than the stream arrives.
+    private var upstreamPaused = false
     private var deadline: Scheduled<Void>?
     private var head: HTTPResponseHead?
     private var isStream = false
@@ -49,30 +51,31 @@ final class ProxyAttempt: UpstreamReceiver {
     }
 
     /// The client can take more of a stream again.
-    func clientWritable() { channel?.setOption(.autoRead, value: true).whenFailure { _ in } }
+    func clientWritable() { pauseUpstream(false) }
 
     private func connect(fresh: Bool) {
-        let (future, reused) = connections.connection(to: exchange.endpoint.target, fresh: fresh)
-        self.reused = reused
-        future.assumeIsolated().whenComplete { [self] result in
+        let target = exchange.endpoint.target
+        if !fresh, let link = connections.idleLink(to: target) {
+            reused = true
+            return send(on: link)
+        }
+        reused = false
+        connections.open(to: target).assumeIsolated().whenComplete { [self] result in
             switch result {
-            case .success(let channel): send(on: channel)
+            case .success(let link): send(on: link)
             case .failure(let error): fail(error)
             }
         }
     }
 
-    private func send(on channel: Channel) {
+    private func send(on link: UpstreamLink) {
         guard !over else {
-            connections.keep(channel, for: exchange.endpoint.target)
+            connections.keep(link, for: exchange.endpoint.target)
             return
         }
-        self.channel = channel
-        do {
-            try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self).receiver = self
-        } catch {
-            return fail(error)
-        }
+        self.link = link
+        link.handler.receiver = self
+        let channel = link.channel
         channel.write(HTTPClientRequestPart.head(exchange.head), promise: nil)
         if let body = exchange.body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
@@ -97,7 +100,7 @@ final class ProxyAttempt: UpstreamReceiver {
         }
         scanner.feed(part.readableBytesView)
         client.writeBody(part)
-        if !client.isWritable { channel?.setOption(.autoRead, value: false).whenFailure { _ in } }
+        if !client.isWritable { pauseUpstream(true) }
     }
 
     func upstreamEnd() {
@@ -174,22 +177,25 @@ final class ProxyAttempt: UpstreamReceiver {
         deadline?.cancel()
         exchange.ticket.detach()
         exchange.completion.finish()
-        guard keep, let channel else { return dropConnection() }
-        self.channel = nil
-        detach(from: channel)
-        channel.setOption(.autoRead, value: true).whenFailure { _ in }
-        connections.keep(channel, for: exchange.endpoint.target)
+        guard keep, let link else { return dropConnection() }
+        pauseUpstream(false)
+        self.link = nil
+        link.handler.receiver = nil
+        connections.keep(link, for: exchange.endpoint.target)
+    }
+
+    /// Stops or resumes reading the backend's stream (back-pressure from a slow client).
+    private func pauseUpstream(_ pause: Bool) {
+        guard pause != upstreamPaused, let link else { return }
+        upstreamPaused = pause
+        link.channel.setOption(.autoRead, value: !pause).whenFailure { _ in }
     }
 
     /// Closes the backend connection without hearing about it: its close is not this attempt's failure.
     private func dropConnection() {
-        guard let channel else { return }
-        self.channel = nil
-        detach(from: channel)
-        channel.close(promise: nil)
-    }
-
-    private func detach(from channel: Channel) {
-        if let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) { handler.receiver = nil }
+        guard let link else { return }
+        self.link = nil
+        link.handler.receiver = nil
+        link.channel.close(promise: nil)
     }
 }

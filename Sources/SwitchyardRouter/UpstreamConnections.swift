@@ -3,6 +3,13 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
+/// A backend connection and the handler at the end of its pipeline, found once when it opened rather than
+/// looked up in the pipeline for every request. Used on the connection's event loop only.
+struct UpstreamLink: @unchecked Sendable {
+    let channel: Channel
+    let handler: UpstreamHandler
+}
+
 /// Keep-alive connections to backends for the client connections of one event loop. A request goes to its
 /// backend on the event loop of the client connection that sent it: no thread hop, no lock. Sendable only to be
 /// handed out by `UpstreamLoops`; it is used on its own loop alone.
@@ -11,7 +18,7 @@ final class UpstreamConnections: @unchecked Sendable {
     private let tls: NIOSSLContext?
     /// A connection that receives nothing for this long fails the answer in progress, or is closed when idle.
     private let readTimeout: TimeAmount
-    private var idle: [UpstreamTarget: [Channel]] = [:]
+    private var idle: [UpstreamTarget: [UpstreamLink]] = [:]
     /// Idle connections kept per backend; beyond this, a finished connection is closed.
     static let maxIdlePerTarget = 256
     static let connectTimeout = TimeAmount.seconds(2)
@@ -22,23 +29,21 @@ final class UpstreamConnections: @unchecked Sendable {
         self.readTimeout = readTimeout
     }
 
-    /// An idle kept-alive connection to `target` when there is one (`reused`), else a new one.
-    func connection(to target: UpstreamTarget, fresh: Bool) -> (channel: EventLoopFuture<Channel>, reused: Bool) {
-        if !fresh {
-            while let channel = idle[target]?.popLast() {
-                if channel.isActive { return (loop.makeSucceededFuture(channel), true) }
-            }
+    /// An idle kept-alive connection to `target`, when there is one.
+    func idleLink(to target: UpstreamTarget) -> UpstreamLink? {
+        while let link = idle[target]?.popLast() {
+            if link.channel.isActive { return link }
         }
-        return (connect(to: target), false)
+        return nil
     }
 
     /// Takes back a connection whose answer ended cleanly, for the next request to `target`.
-    func keep(_ channel: Channel, for target: UpstreamTarget) {
-        guard channel.isActive, idle[target, default: []].count < Self.maxIdlePerTarget else {
-            channel.close(promise: nil)
+    func keep(_ link: UpstreamLink, for target: UpstreamTarget) {
+        guard link.channel.isActive, idle[target, default: []].count < Self.maxIdlePerTarget else {
+            link.channel.close(promise: nil)
             return
         }
-        idle[target, default: []].append(channel)
+        idle[target, default: []].append(link)
     }
 
     /// Idle connections kept for `target` now.
@@ -47,10 +52,11 @@ final class UpstreamConnections: @unchecked Sendable {
     /// A connection closed (by the backend, or its idle timeout) leaves the idle set at once: a dead one left there
     /// would hold its memory and a place under `maxIdlePerTarget` until a burst of requests reached it.
     private func forget(_ channel: Channel, for target: UpstreamTarget) {
-        idle[target]?.removeAll { $0 === channel }
+        idle[target]?.removeAll { $0.channel === channel }
     }
 
-    private func connect(to target: UpstreamTarget) -> EventLoopFuture<Channel> {
+    /// A new connection to `target`.
+    func open(to target: UpstreamTarget) -> EventLoopFuture<UpstreamLink> {
         let (tls, readTimeout) = (target.tls ? self.tls : nil, self.readTimeout)
         if target.tls && tls == nil { return loop.makeFailedFuture(UpstreamError.tlsUnavailable) }
         return ClientBootstrap(group: loop)
@@ -67,9 +73,9 @@ final class UpstreamConnections: @unchecked Sendable {
                 }
             }
             .connect(host: target.host, port: target.port)
-            .map { [self] channel in
+            .flatMapThrowing { [self] channel in
                 channel.closeFuture.whenComplete { _ in self.forget(channel, for: target) }
-                return channel
+                return UpstreamLink(channel: channel, handler: try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self))
             }
     }
 }

@@ -18,10 +18,10 @@ import Testing
         let connections = UpstreamConnections(loop: loop, tls: nil, readTimeout: .seconds(60))
 
         let opened = try await loop.flatSubmit {
-            EventLoopFuture.whenAllSucceed((0..<3).map { _ in connections.connection(to: target, fresh: false).channel }, on: loop)
+            EventLoopFuture.whenAllSucceed((0..<3).map { _ in connections.open(to: target) }, on: loop)
         }.get()
         let kept = try await loop.submit {
-            for channel in opened { connections.keep(channel, for: target) }
+            for link in opened { connections.keep(link, for: target) }
             return connections.idleCount(to: target)
         }.get()
         #expect(kept == 3)
