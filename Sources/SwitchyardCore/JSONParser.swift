@@ -104,7 +104,7 @@ struct JSONParser {
         var end = index
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw fail("invalid UTF-8") }
+            guard let text = text(index..<end) else { throw fail("invalid UTF-8") }
             index = end + 1
             return text
         }
@@ -112,7 +112,7 @@ struct JSONParser {
         var start = index
         func flush(_ end: Int) throws(Failure) {
             guard start < end else { return }
-            guard let text = String(validating: bytes[start..<end], as: UTF8.self) else { throw Failure(offset: start, reason: "invalid UTF-8") }
+            guard let text = text(start..<end) else { throw Failure(offset: start, reason: "invalid UTF-8") }
             scalars.append(contentsOf: text.unicodeScalars)
         }
         while index < bytes.count {
@@ -147,6 +147,13 @@ struct JSONParser {
             index += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// The bytes of `range` as text; nil when they are not valid UTF-8. (`String(validating:as:)` is generic
+    /// and paid for a runtime metadata lookup on every string of every request.)
+    func text(_ range: Range<Int>) -> String? {
+        guard let span = try? UTF8Span(validating: bytes.span.extracting(range)) else { return nil }
+        return String(copying: span)
     }
 
     private mutating func hex4() throws(Failure) -> UInt32 {
