@@ -15,10 +15,10 @@ public struct AnswerSummary: Hashable, Sendable {
 
     public init() {}
 
-    /// Reads a complete (non-streaming) JSON answer.
+    /// Reads a complete (non-streaming) JSON answer, building only the members it reads.
     public init(json body: some Sequence<UInt8>) {
-        guard let value = try? JSONValue(parsing: body) else { return }
-        absorb(value, streaming: false)
+        guard let members = try? JSONParser.object(Array(body), keeping: ["usage", "choices"]) else { return }
+        absorb(.object(members), streaming: false)
     }
 
     /// Folds one JSON object (a whole answer, or one stream chunk) into the summary.

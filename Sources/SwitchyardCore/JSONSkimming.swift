@@ -31,12 +31,23 @@ extension JSONParser {
         return try parser.members()
     }
 
-    /// Reads the object at `index` up to its closing brace.
+    /// Reads the object at `index` up to its closing brace, noting where each member's value lies.
     private mutating func members() throws(Failure) -> [MemberSpan] {
-        index += 1
         var members: [MemberSpan] = []
+        try forEachMember { key, keyStart, parser throws(Failure) in
+            let valueStart = parser.index
+            try parser.skipValue(depth: 1)
+            members.append(MemberSpan(key: key, start: keyStart, value: valueStart..<parser.index))
+        }
+        return members
+    }
+
+    /// Reads the object at `index` up to its closing brace; `readValue` gets each member's name and where the name
+    /// starts, and must move the parser past the member's value.
+    private mutating func forEachMember(_ readValue: (String, Int, inout JSONParser) throws(Failure) -> Void) throws(Failure) {
+        index += 1
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return members }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -46,16 +57,33 @@ extension JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipSpace()
-            let valueStart = index
-            try skipValue(depth: 1)
-            members.append(MemberSpan(key: key, start: keyStart, value: valueStart..<index))
+            try readValue(key, keyStart, &self)
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
             index += 1
-            return members
+            return
         }
+    }
+
+    /// A whole document's top-level members named in `keeping`, built, the others only validated; nil when the
+    /// document is valid JSON but not an object. One pass: a backend's answer is read for `usage` and `choices`
+    /// without building its ids, model name and other members.
+    static func object(_ bytes: [UInt8], keeping keys: [String]) throws(Failure) -> [String: JSONValue]? {
+        var parser = JSONParser(bytes)
+        parser.skipSpace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+            try validate(bytes)
+            return nil
+        }
+        var kept: [String: JSONValue] = [:]
+        try parser.forEachMember { key, _, parser throws(Failure) in
+            if keys.contains(key) { kept[key] = try parser.value(depth: 1) } else { try parser.skipValue(depth: 1) }
+        }
+        parser.skipSpace()
+        guard parser.index == bytes.count else { throw parser.fail("unexpected text after the document") }
+        return kept
     }
 
     /// Where each item of the array that starts at `start` lies; nil when the value there is not an array.
