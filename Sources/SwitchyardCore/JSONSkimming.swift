@@ -133,8 +133,19 @@ extension JSONParser {
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
-        default: _ = try scanNumber()
+        default: try skipNumber()
         }
+    }
+
+    /// Moves past a number, refusing one `parse` would refuse as out of range (`1e999`); a short integer is
+    /// taken on its grammar alone, without building its text.
+    private mutating func skipNumber() throws(Failure) {
+        let start = index
+        let isInteger = try scanNumber()
+        guard !isInteger || index - start > 18 else { return }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, Int(text) != nil { return }
+        guard let double = Double(text), double.isFinite else { throw Failure(offset: start, reason: "number out of range") }
     }
 
     private mutating func skipContainer(closing: UInt8, depth: Int, members: Bool) throws(Failure) {

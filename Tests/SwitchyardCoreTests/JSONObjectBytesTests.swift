@@ -33,7 +33,8 @@ import Testing
 
     /// Every document the tree parser refuses, the indexed reader refuses too, wherever it sits in the object.
     @Test(arguments: ["", "{", "[1,]", #"{"a":1,}"#, "01", "1.", "-", "tru", "nul", #""abc"#, #"{"a" 1}"#, "[1 2]", #""\x""#,
-                      #""\ud800""#, #""\udc00""#, "\"a\u{01}b\"", "1 2", "{}{}", "NaN", "Infinity"])
+                      #""\ud800""#, #""\udc00""#, "\"a\u{01}b\"", "1 2", "{}{}", "NaN", "Infinity", "1e999",
+                      "-6666666667e311611166666", String(repeating: "9", count: 400)])
     func refusesWhatTheTreeParserRefuses(text: String) {
         #expect(throws: JSONObjectBytes.Problem.self) { try JSONObjectBytes(parsing: Array(#"{"a":\#(text)}"#.utf8)) }
         #expect(throws: JSONObjectBytes.Problem.self) { try JSONObjectBytes(parsing: Array(#"{"a":[{"b":\#(text)}]}"#.utf8)) }
