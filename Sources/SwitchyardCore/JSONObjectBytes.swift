@@ -32,6 +32,9 @@ public struct JSONObjectBytes: Sendable {
         span(of: key).flatMap { value(at: $0) }
     }
 
+    /// The members' names in document order, a name given twice listed twice.
+    public var keys: [String] { members.map(\.key) }
+
     /// Whether the member is present at all (even as `null`).
     public func contains(_ key: String) -> Bool { span(of: key) != nil }
 
@@ -58,8 +61,9 @@ public struct JSONObjectBytes: Sendable {
     }
 
     /// This object with some members' values replaced or added: untouched members are copied byte for byte,
-    /// a replaced member keeps its place (a name given twice is written once), and new members go last.
-    /// Each replacement is JSON text.
+    /// a replaced member keeps its place, and new members go last. Each replacement is JSON text. A name given
+    /// twice is written once: a replaced one in its first place, an untouched one as its last value (the one
+    /// `subscript` reads), so the backend cannot read a value the router did not.
     public func rewritten(_ replacements: [(key: String, json: [UInt8])]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + replacements.reduce(0) { $0 + $1.key.utf8.count + $1.json.count + 4 })
@@ -71,12 +75,13 @@ public struct JSONObjectBytes: Sendable {
             out.append(UInt8(ascii: ":"))
             out.append(contentsOf: json)
         }
-        for span in members {
+        for (position, span) in members.enumerated() {
             if let index = replacements.firstIndex(where: { $0.key == span.key }) {
                 if !written[index] { member(replacements[index].key, replacements[index].json) }
                 written[index] = true
                 continue
             }
+            if members[(position + 1)...].contains(where: { $0.key == span.key }) { continue }
             if out.count > 1 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: bytes[span.start..<span.value.upperBound])
         }

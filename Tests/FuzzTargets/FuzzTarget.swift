@@ -86,9 +86,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
         guard let indexed else { preconditionFailure("the indexed reader refused an object the tree parser takes") }
         for kind in EndpointKind.allCases {
-            guard case .object(let applied)? = try? JSONValue(parsing: Self.applier.apply(to: indexed, kind: kind).body) else {
+            let body = Self.applier.apply(to: indexed, kind: kind).body
+            guard case .object(let applied)? = try? JSONValue(parsing: body), let names = try? JSONObjectBytes(parsing: body).keys else {
                 preconditionFailure("\(kind): the applied request is not a JSON object")
             }
+            precondition(Set(names).count == names.count, "\(kind): a member name reaches the backend twice")
             precondition(applied["model"] == .string("acme/fuzz-8b"), "\(kind): the pinned model was not applied")
             for (key, value) in original where !Self.bundleMembers.contains(key) {
                 precondition(applied[key] == value, "\(kind): the member \(key) changed on the way through")
