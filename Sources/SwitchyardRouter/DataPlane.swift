@@ -24,7 +24,7 @@ struct DataPlane: Sendable {
     }
 
     /// Reads a whole request: the model list and non-API paths are answered here, the rest goes to a bundle.
-    func start(_ head: HTTPRequestHead, body: ByteBuffer, arrival: ContinuousClock.Instant, random: inout SeededGenerator) -> Start {
+    func start(_ head: HTTPRequestHead, body: ByteBuffer, arrival: ContinuousClock.Instant, ids: inout SeededGenerator) -> Start {
         let path = head.uri.prefix { $0 != "?" }
         if head.method == .GET && path == "/v1/models" { return .answer(models(forTenant: tenant(of: head.headers))) }
         guard path.hasPrefix("/v1/") else {
@@ -35,7 +35,7 @@ struct DataPlane: Sendable {
             let session = head.headers.first(name: Self.sessionHeader)
                 ?? parsed?["user"].flatMap { if case .string(let user) = $0 { user } else { nil } }
             return .proxy(Incoming(head: head, path: String(path), arrival: arrival, tenant: tenant(of: head.headers), body: parsed,
-                                   kind: EndpointKind(path: String(path)), session: session, requestID: Self.requestID(head.headers, random: &random)))
+                                   kind: EndpointKind(path: String(path)), session: session, requestID: Self.requestID(head.headers, ids: &ids)))
         } catch {
             return .answer(error.answer)
         }
@@ -150,12 +150,12 @@ struct DataPlane: Sendable {
     }
 
     /// The client's `x-request-id` when it is a usable id (printable, at most 128 bytes), else a new random one.
-    static func requestID(_ headers: HTTPHeaders, random: inout SeededGenerator) -> String {
+    static func requestID(_ headers: HTTPHeaders, ids: inout SeededGenerator) -> String {
         if let given = headers.first(name: clientRequestIDHeader), !given.isEmpty, given.utf8.count <= 128,
            given.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) {
             return given
         }
-        return String(random.next(), radix: 16)
+        return String(ids.next(), radix: 16)
     }
 
     private func tenant(of headers: HTTPHeaders) -> String? {

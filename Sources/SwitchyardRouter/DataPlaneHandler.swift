@@ -16,14 +16,22 @@ final class DataPlaneHandler: ChannelInboundHandler {
     private var refusingBody = false
     private var attempt: ProxyAttempt?
     private var keepAlive = true
-    /// Request parts that arrived while an answer was in progress (HTTP pipelining), in order.
-    private var deferred: [HTTPServerRequestPart] = []
+    /// What arrived while an answer was in progress (HTTP pipelining), in order.
+    private var deferred: [Held] = []
     /// A graceful shutdown asked this connection to close once the answer in progress ends.
     private var quiescing = false
     private let maxBodyBytes: Int
-    /// Request ids and random buckets: seeded once per connection from the system's generator, which would
-    /// otherwise cost a system call per draw.
-    private var random = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
+    /// Request ids, and apart from them random buckets and shadow samples (an id, which the client sees, tells
+    /// nothing of the draws): seeded once per connection from the system's generator, which would otherwise cost
+    /// a system call per draw.
+    private var ids = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
+    private var draws = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
+
+    /// A request part, or bytes that were not HTTP/1.1, held until the answer in progress ends.
+    private enum Held {
+        case part(HTTPServerRequestPart)
+        case malformed(HTTPParserError)
+    }
 
     init(plane: DataPlane, upstreams: UpstreamLoops) {
         self.plane = plane
@@ -37,13 +45,14 @@ final class DataPlaneHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        guard attempt == nil, deferred.isEmpty else {
-            // A pipelined request while an answer is in progress: hold it, and read no more until the answer ends.
-            if deferred.isEmpty { context.channel.setOption(.autoRead, value: false).whenFailure { _ in } }
-            deferred.append(part)
-            return
-        }
+        guard attempt == nil, deferred.isEmpty else { return hold(.part(part), context: context) }
         handle(part, context: context)
+    }
+
+    /// A pipelined request while an answer is in progress: held, and nothing more is read until the answer ends.
+    private func hold(_ held: Held, context: ChannelHandlerContext) {
+        if deferred.isEmpty { context.channel.setOption(.autoRead, value: false).whenFailure { _ in } }
+        deferred.append(held)
     }
 
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
@@ -64,7 +73,7 @@ final class DataPlaneHandler: ChannelInboundHandler {
             if refusingBody { return context.close(promise: nil) }
             guard let (head, body, arrival) = request else { return }
             request = nil
-            switch plane.start(head, body: body, arrival: arrival, random: &random) {
+            switch plane.start(head, body: body, arrival: arrival, ids: &ids) {
             case .answer(let answer): self.answer(answer)
             case .proxy(let incoming): retry(incoming, attempt: 0)
             }
@@ -74,7 +83,10 @@ final class DataPlaneHandler: ChannelInboundHandler {
     /// Handles the requests held while an answer was in progress, until one of them is in progress in turn.
     private func resumeDeferred(context: ChannelHandlerContext) {
         while attempt == nil, !deferred.isEmpty, context.channel.isActive {
-            handle(deferred.removeFirst(), context: context)
+            switch deferred.removeFirst() {
+            case .part(let part): handle(part, context: context)
+            case .malformed(let error): refuseMalformed(error)
+            }
         }
         if deferred.isEmpty { context.channel.setOption(.autoRead, value: true).whenFailure { _ in } }
     }
@@ -107,7 +119,15 @@ final class DataPlaneHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
+        guard let malformed = error as? HTTPParserError else { return context.close(promise: nil) }
+        // Bytes that are not HTTP/1.1 are answered in their turn, after any answer in progress, and end the connection.
+        if attempt == nil && deferred.isEmpty { refuseMalformed(malformed) } else { hold(.malformed(malformed), context: context) }
+    }
+
+    private func refuseMalformed(_ error: HTTPParserError) {
+        request = nil
+        keepAlive = false
+        answer(OpenAIError.invalidRequest("the request is not valid HTTP/1.1 (\(error)); the connection closes", code: "invalid_http").answer)
     }
 
     /// Sends `incoming` to a bundle: the first attempt, or the one after a routing flip moved the request.
@@ -115,7 +135,7 @@ final class DataPlaneHandler: ChannelInboundHandler {
         attempt = nil
         guard number < 2 else { return answer(DataPlane.rerouted.answer) }
         guard let context else { return }
-        switch plane.send(incoming, attempt: number, random: &random) {
+        switch plane.send(incoming, attempt: number, random: &draws) {
         case .refused(let answer):
             self.answer(answer)
         case .sent(let exchange):

@@ -151,6 +151,23 @@ def test_pipelined_requests_are_answered_in_order(fleet):
     assert_still_serving(fleet)
 
 
+def test_bytes_that_are_not_http_are_refused_after_the_answer_in_progress(fleet):
+    chat = b'{"model":"support-assistant","messages":[{"role":"user","content":"hi"}]}'
+    with socket.create_connection(address(fleet), timeout=10) as sock:
+        # A valid request and garbage in one write: the garbage's refusal must not take the valid request's place.
+        sock.sendall(f"POST {CHAT} HTTP/1.1\r\nHost: x\r\nX-Request-Id: valid\r\nContent-Length: {len(chat)}\r\n\r\n".encode() + chat
+                     + b"\x00\x01 this is not HTTP\r\n\r\n")
+        stream = sock.makefile("rb")
+        first_status, first_headers, first_body = read_answer(stream)
+        second_status, second_headers, second_body = read_answer(stream)
+        assert stream.read() == b"", "the connection closes after the refusal"
+    assert first_status == 200 and first_headers["x-switchyard-request-id"] == "valid", first_body
+    assert json.loads(first_body)["choices"][0]["message"]["content"]
+    assert second_status == 400 and second_headers["connection"] == "close"
+    assert json.loads(second_body)["error"]["code"] == "invalid_http"
+    assert_still_serving(fleet)
+
+
 def test_shutdown_closes_an_idle_kept_alive_connection_at_once():
     fleet = Fleet()
     try:
