@@ -62,7 +62,9 @@ public struct BundleApplier: Sendable {
     /// The request as the bundle's backend gets it, and the prompt-cache key it carries (for backends that take
     /// the cache namespace from a header).
     public struct Applied: Sendable {
+        /// The JSON body for the backend.
         public var body: [UInt8]
+        /// The `prompt_cache_key` put in the body; nil for endpoints without a prompt cache (embeddings, others).
         public var cacheKey: String?
     }
 

@@ -59,42 +59,59 @@ struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
-        index += 1
         var members: [String: JSONValue] = [:]
+        try forEachMember(buildingKeys: true) { key, _, parser throws(Failure) in members[key] = try parser.value(depth: depth + 1) }
+        return .object(members)
+    }
+
+    private mutating func array(depth: Int) throws(Failure) -> JSONValue {
+        var items: [JSONValue] = []
+        try forEachItem { parser throws(Failure) in items.append(try parser.value(depth: depth + 1)) }
+        return .array(items)
+    }
+
+    /// Reads the object at `index` up to and past its closing brace: the object grammar, for every reader of it.
+    /// `readValue` gets each member's name (empty unless `buildingKeys`) and where the name starts, and must move
+    /// the parser past the member's value.
+    mutating func forEachMember(buildingKeys: Bool,
+                                _ readValue: (String, Int, inout JSONParser) throws(Failure) -> Void) throws(Failure) {
+        index += 1
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let key = try string()
+            let keyStart = index
+            let key: String
+            if buildingKeys { key = try string() } else { try skipString(); key = "" }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipSpace()
-            members[key] = try value(depth: depth + 1)
+            try readValue(key, keyStart, &self)
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
             index += 1
-            return .object(members)
+            return
         }
     }
 
-    private mutating func array(depth: Int) throws(Failure) -> JSONValue {
+    /// Reads the array at `index` up to and past its closing bracket; `readItem` must move the parser past each item.
+    mutating func forEachItem(_ readItem: (inout JSONParser) throws(Failure) -> Void) throws(Failure) {
         index += 1
-        var items: [JSONValue] = []
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
         while true {
             skipSpace()
-            items.append(try value(depth: depth + 1))
+            try readItem(&self)
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end in an array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
             index += 1
-            return .array(items)
+            return
         }
     }
 

@@ -34,37 +34,12 @@ extension JSONParser {
     /// Reads the object at `index` up to its closing brace, noting where each member's value lies.
     private mutating func members() throws(Failure) -> [MemberSpan] {
         var members: [MemberSpan] = []
-        try forEachMember { key, keyStart, parser throws(Failure) in
+        try forEachMember(buildingKeys: true) { key, keyStart, parser throws(Failure) in
             let valueStart = parser.index
             try parser.skipValue(depth: 1)
             members.append(MemberSpan(key: key, start: keyStart, value: valueStart..<parser.index))
         }
         return members
-    }
-
-    /// Reads the object at `index` up to its closing brace; `readValue` gets each member's name and where the name
-    /// starts, and must move the parser past the member's value.
-    private mutating func forEachMember(_ readValue: (String, Int, inout JSONParser) throws(Failure) -> Void) throws(Failure) {
-        index += 1
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
-        while true {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let keyStart = index
-            let key = try string()
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipSpace()
-            try readValue(key, keyStart, &self)
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end in an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-            index += 1
-            return
-        }
     }
 
     /// A whole document's top-level members named in `keeping`, built, the others only validated; nil when the
@@ -78,7 +53,7 @@ extension JSONParser {
             return nil
         }
         var kept: [String: JSONValue] = [:]
-        try parser.forEachMember { key, _, parser throws(Failure) in
+        try parser.forEachMember(buildingKeys: true) { key, _, parser throws(Failure) in
             if keys.contains(key) { kept[key] = try parser.value(depth: 1) } else { try parser.skipValue(depth: 1) }
         }
         parser.skipSpace()
@@ -90,21 +65,14 @@ extension JSONParser {
     static func items(of bytes: [UInt8], arrayAt start: Int) throws(Failure) -> [Range<Int>]? {
         guard start < bytes.count, bytes[start] == UInt8(ascii: "[") else { return nil }
         var parser = JSONParser(bytes)
-        parser.index = start + 1
+        parser.index = start
         var items: [Range<Int>] = []
-        parser.skipSpace()
-        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "]") { return items }
-        while true {
-            parser.skipSpace()
+        try parser.forEachItem { parser throws(Failure) in
             let itemStart = parser.index
             try parser.skipValue(depth: 1)
             items.append(itemStart..<parser.index)
-            parser.skipSpace()
-            guard parser.index < bytes.count else { throw parser.fail("unexpected end in an array") }
-            if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-            guard bytes[parser.index] == UInt8(ascii: "]") else { throw parser.fail("expected ',' or ']'") }
-            return items
         }
+        return items
     }
 
     /// Checks a whole document without building it.
@@ -127,8 +95,8 @@ extension JSONParser {
         guard depth < Self.maxDepth else { throw fail("nested deeper than \(Self.maxDepth)") }
         guard index < bytes.count else { throw fail("unexpected end") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): try skipContainer(closing: UInt8(ascii: "}"), depth: depth, members: true)
-        case UInt8(ascii: "["): try skipContainer(closing: UInt8(ascii: "]"), depth: depth, members: false)
+        case UInt8(ascii: "{"): try forEachMember(buildingKeys: false) { _, _, parser throws(Failure) in try parser.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["): try forEachItem { parser throws(Failure) in try parser.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
@@ -148,31 +116,7 @@ extension JSONParser {
         guard let double = Double(text), double.isFinite else { throw Failure(offset: start, reason: "number out of range") }
     }
 
-    private mutating func skipContainer(closing: UInt8, depth: Int, members: Bool) throws(Failure) {
-        index += 1
-        skipSpace()
-        if index < bytes.count, bytes[index] == closing { index += 1; return }
-        while true {
-            skipSpace()
-            if members {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-                try skipString()
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                index += 1
-                skipSpace()
-            }
-            try skipValue(depth: depth + 1)
-            skipSpace()
-            guard index < bytes.count else { throw fail(members ? "unexpected end in an object" : "unexpected end in an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == closing else { throw fail(members ? "expected ',' or '}'" : "expected ',' or ']'") }
-            index += 1
-            return
-        }
-    }
-
-    private mutating func skipString() throws(Failure) {
+    mutating func skipString() throws(Failure) {
         index += 1
         var start = index
         while index < bytes.count {

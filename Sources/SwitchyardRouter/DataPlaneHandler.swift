@@ -20,6 +20,8 @@ final class DataPlaneHandler: ChannelInboundHandler {
     private var deferred: [Held] = []
     /// A graceful shutdown asked this connection to close once the answer in progress ends.
     private var quiescing = false
+    /// `resumeDeferred` is working through the held requests.
+    private var resuming = false
     private let maxBodyBytes: Int
     /// Request ids, and apart from them random buckets and shadow samples (an id, which the client sees, tells
     /// nothing of the draws): seeded once per connection from the system's generator, which would otherwise cost
@@ -81,7 +83,12 @@ final class DataPlaneHandler: ChannelInboundHandler {
     }
 
     /// Handles the requests held while an answer was in progress, until one of them is in progress in turn.
+    /// One loop, not a call per request: an answer given on the spot ends inside it and leaves the rest to it, so
+    /// thousands of pipelined requests do not nest as deep.
     private func resumeDeferred(context: ChannelHandlerContext) {
+        guard !resuming else { return }
+        resuming = true
+        defer { resuming = false }
         while attempt == nil, !deferred.isEmpty, context.channel.isActive {
             switch deferred.removeFirst() {
             case .part(let part): handle(part, context: context)

@@ -75,7 +75,12 @@ final class UpstreamConnections: @unchecked Sendable {
             .connect(host: target.host, port: target.port)
             .flatMapThrowing { [self] channel in
                 channel.closeFuture.whenComplete { _ in self.forget(channel, for: target) }
-                return UpstreamLink(channel: channel, handler: try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self))
+                do {
+                    return UpstreamLink(channel: channel, handler: try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self))
+                } catch {
+                    channel.close(promise: nil)
+                    throw error
+                }
             }
     }
 }

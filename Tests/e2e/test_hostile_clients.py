@@ -151,6 +151,18 @@ def test_pipelined_requests_are_answered_in_order(fleet):
     assert_still_serving(fleet)
 
 
+def test_thousands_of_pipelined_requests_behind_a_slow_one_are_all_answered(fleet):
+    chat = b'{"model":"support-assistant","messages":[{"role":"user","content":"hi"}]}'
+    count = 3000
+    with socket.create_connection(address(fleet), timeout=30) as sock:
+        sock.sendall(f"POST {CHAT} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(chat)}\r\n\r\n".encode() + chat
+                     + b"GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n" * count)
+        stream = sock.makefile("rb")
+        statuses = [read_answer(stream)[0] for _ in range(count + 1)]
+    assert statuses == [200] * (count + 1)
+    assert_still_serving(fleet)
+
+
 def test_bytes_that_are_not_http_are_refused_after_the_answer_in_progress(fleet):
     chat = b'{"model":"support-assistant","messages":[{"role":"user","content":"hi"}]}'
     with socket.create_connection(address(fleet), timeout=10) as sock:
