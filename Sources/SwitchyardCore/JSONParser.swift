@@ -144,26 +144,31 @@ struct JSONParser {
                 try flush(index)
                 index += 1
                 guard index < bytes.count else { break }
-                let escaped = bytes[index]
-                index += 1
-                switch escaped {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
-                default: throw fail("unknown escape")
-                }
+                scalars.append(try escapedScalar())
                 start = index
                 continue
             }
             index += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// The character an escape stands for, read from just after its backslash.
+    mutating func escapedScalar() throws(Failure) -> Unicode.Scalar {
+        let escaped = bytes[index]
+        index += 1
+        switch escaped {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"): return try unicodeEscape()
+        default: throw fail("unknown escape")
+        }
     }
 
     /// The bytes of `range` as text; nil when they are not valid UTF-8. (`String(validating:as:)` is generic
@@ -209,6 +214,11 @@ struct JSONParser {
     private mutating func number() throws(Failure) -> JSONValue {
         let start = index
         let isInteger = try scanNumber()
+        return try numberValue(from: start, isInteger: isInteger)
+    }
+
+    /// The number scanned from `start` to `index`: an integer when it is one and fits, else a finite double.
+    func numberValue(from start: Int, isInteger: Bool) throws(Failure) -> JSONValue {
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let integer = Int(text) { return .int(integer) }
         guard let double = Double(text), double.isFinite else { throw Failure(offset: start, reason: "number out of range") }

@@ -10,16 +10,23 @@ extension JSONParser {
 
     /// The members of a whole document that is an object; nil when the document is valid JSON of another kind.
     static func topLevelMembers(_ bytes: [UInt8]) throws(Failure) -> [MemberSpan]? {
+        try wholeObject(bytes) { parser throws(Failure) in try parser.members() }
+    }
+
+    /// Reads a whole document with `readObject` when it is an object, checking nothing follows it; validates it
+    /// and gives nil when it is JSON of another kind.
+    private static func wholeObject<Result>(_ bytes: [UInt8],
+                                            _ readObject: (inout JSONParser) throws(Failure) -> Result) throws(Failure) -> Result? {
         var parser = JSONParser(bytes)
         parser.skipSpace()
         guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
             try validate(bytes)
             return nil
         }
-        let members = try parser.members()
+        let result = try readObject(&parser)
         parser.skipSpace()
         guard parser.index == bytes.count else { throw parser.fail("unexpected text after the document") }
-        return members
+        return result
     }
 
     /// The members of the object that starts at `start`, each value validated but not built; nil when the value
@@ -46,19 +53,13 @@ extension JSONParser {
     /// document is valid JSON but not an object. One pass: a backend's answer is read for `usage` and `choices`
     /// without building its ids, model name and other members.
     static func object(_ bytes: [UInt8], keeping keys: [String]) throws(Failure) -> [String: JSONValue]? {
-        var parser = JSONParser(bytes)
-        parser.skipSpace()
-        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
-            try validate(bytes)
-            return nil
+        try wholeObject(bytes) { parser throws(Failure) in
+            var kept: [String: JSONValue] = [:]
+            try parser.forEachMember(buildingKeys: true) { key, _, parser throws(Failure) in
+                if keys.contains(key) { kept[key] = try parser.value(depth: 1) } else { try parser.skipValue(depth: 1) }
+            }
+            return kept
         }
-        var kept: [String: JSONValue] = [:]
-        try parser.forEachMember(buildingKeys: true) { key, _, parser throws(Failure) in
-            if keys.contains(key) { kept[key] = try parser.value(depth: 1) } else { try parser.skipValue(depth: 1) }
-        }
-        parser.skipSpace()
-        guard parser.index == bytes.count else { throw parser.fail("unexpected text after the document") }
-        return kept
     }
 
     /// Where each item of the array that starts at `start` lies; nil when the value there is not an array.
@@ -111,9 +112,7 @@ extension JSONParser {
         let start = index
         let isInteger = try scanNumber()
         guard !isInteger || index - start > 18 else { return }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, Int(text) != nil { return }
-        guard let double = Double(text), double.isFinite else { throw Failure(offset: start, reason: "number out of range") }
+        _ = try numberValue(from: start, isInteger: isInteger)
     }
 
     mutating func skipString() throws(Failure) {
@@ -131,15 +130,7 @@ extension JSONParser {
                 try checkUTF8(start..<index)
                 index += 1
                 guard index < bytes.count else { break }
-                let escaped = bytes[index]
-                index += 1
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
-                     UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    break
-                case UInt8(ascii: "u"): _ = try unicodeEscape()
-                default: throw fail("unknown escape")
-                }
+                _ = try escapedScalar()
                 start = index
                 continue
             }
