@@ -14,13 +14,13 @@ from fleet import BINARY, ROOT
 class Console:
     """One console in its own tmux session, with its own state directory."""
 
-    def __init__(self, *args, width=100, height=30, command="console", state=None, user=None):
+    def __init__(self, *args, width=100, height=30, command="console", state=None, user=None, binary=BINARY, cwd=ROOT):
         self.dir = Path(tempfile.mkdtemp(prefix="switchyard-console-"))
         self.state = Path(state) if state else self.dir / "state"
         self.session = f"console-{uuid.uuid4().hex[:8]}"
         self.exit_file = self.dir / "exit-code"
-        command = " ".join([*(["runuser", "-u", user, "--"] if user else []), shlex.quote(str(BINARY)), command, "--state", shlex.quote(str(self.state)), *map(shlex.quote, args)])
-        script = f"cd {shlex.quote(str(ROOT))} && {command}; echo $? > {shlex.quote(str(self.exit_file))}; sleep 600"
+        command = " ".join([*(["runuser", "-u", user, "--"] if user else []), shlex.quote(str(binary)), command, "--state", shlex.quote(str(self.state)), *map(shlex.quote, args)])
+        script = f"cd {shlex.quote(str(cwd))} && {command}; echo $? > {shlex.quote(str(self.exit_file))}; sleep 600"
         env = {**os.environ, "LANG": "C.UTF-8", "TERM": "xterm-256color"}
         subprocess.run(["tmux", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height), script], check=True, env=env)
 

@@ -4,6 +4,7 @@ who cannot write the state files, and journals them under the user the kernel na
 Needs root, to create the users and groups and run commands as them (runuser), as CI does."""
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -12,7 +13,7 @@ import grp
 import pytest
 
 from console import Console
-from fleet import BINARY, Fleet
+from fleet import BINARY, ROOT, Fleet
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="creates users and groups: run as root (CI does)")
 
@@ -30,13 +31,19 @@ def fleet():
         subprocess.run(["usermod", "-G", ",".join(groups), user], check=True)
     fleet = Fleet(serve_options=["--admin-group", OPERATORS, "--viewers-group", VIEWERS], policy="drain: {stages: [60, 0]}\n")
     os.chmod(fleet.dir, 0o755)  # others may reach the socket; the store stays writable by root alone
+    # The binary and the themes, copied where the other users can read them wherever the checkout lives (a clone
+    # in a 0700 directory, such as `mktemp -d` makes, would refuse them the build's own).
+    fleet.users_binary = fleet.dir / "switchyard"
+    shutil.copy2(BINARY, fleet.users_binary)
+    os.chmod(fleet.users_binary, 0o755)
+    shutil.copytree(ROOT / "Themes", fleet.dir / "Themes")
     yield fleet
     fleet.stop()
 
 
 def as_user(fleet, user, *args):
     """`switchyard ARGS` run as `user` from the fleet's directory, with a relative --state."""
-    return subprocess.run(["runuser", "-u", user, "--", str(BINARY), *args, "--state", "state"],
+    return subprocess.run(["runuser", "-u", user, "--", str(fleet.users_binary), *args, "--state", "state"],
                           cwd=fleet.dir, capture_output=True, text=True)
 
 
@@ -72,7 +79,7 @@ def test_a_viewer_may_look_but_not_steer(fleet):
     assert refused.returncode == 3
     assert "sy-viewer may only look: sy-viewer is in the viewers group 'sy-viewers'" in refused.stderr
     assert journal_head(fleet) == before, "a refused command changes nothing"
-    switched = subprocess.run(["runuser", "-u", "sy-viewer", "-g", OPERATORS, "--", str(BINARY), "freeze", "--reason", "sg", "--state", "state"],
+    switched = subprocess.run(["runuser", "-u", "sy-viewer", "-g", OPERATORS, "--", str(fleet.users_binary), "freeze", "--reason", "sg", "--state", "state"],
                               cwd=fleet.dir, capture_output=True, text=True)
     assert switched.returncode == 3, "running with the operators group as primary does not shed the viewers group"
 
@@ -114,7 +121,7 @@ def test_without_serve_an_operator_is_told_to_start_it_and_a_second_serve_is_ref
 
 
 def test_an_operators_console_steers_through_the_socket_and_a_viewers_only_looks(fleet):
-    operator = Console(width=120, height=40, state=fleet.state, user="sy-oncall")
+    operator = Console(width=120, height=40, state=fleet.state, user="sy-oncall", binary=fleet.users_binary, cwd=fleet.dir)
     try:
         operator.wait_for("attached through")
         operator.wait_for("gen ")
@@ -132,7 +139,7 @@ def test_an_operators_console_steers_through_the_socket_and_a_viewers_only_looks
     declared = json.loads(fleet.cli("history", "--kind", "freeze.declared", "--json"))[-1]
     assert (declared["actor"], declared["reason"]) == ("sy-oncall", "INC-13 from the console")
 
-    viewer = Console(width=120, height=40, state=fleet.state, user="sy-viewer")
+    viewer = Console(width=120, height=40, state=fleet.state, user="sy-viewer", binary=fleet.users_binary, cwd=fleet.dir)
     try:
         screen = viewer.wait_for("attached through")
         assert "as sy-viewer, read-only" in screen and "READ-ONLY" in screen
