@@ -136,7 +136,7 @@ let package = Package(
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport"),
         .testTarget(name: "SwitchyardManifestTests", dependencies: ["SwitchyardManifest", "SwitchyardTestSupport"]),
         .target(name: "StoreTestSupport", dependencies: ["SwitchyardStore"], path: "Tests/StoreTestSupport"),
-        .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "StoreTestSupport"]),
+        .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "StoreTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SwitchyardConsoleTests", dependencies: ["SwitchyardConsole"], exclude: ["Goldens"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine", "SwitchyardSim", "StoreTestSupport"]),
         .testTarget(name: "SwitchyardReplayTests", dependencies: ["SwitchyardReplay", "StoreTestSupport"]),

@@ -66,7 +66,8 @@ struct DataPlane: Sendable {
     }
 
     /// The head of a backend's answer as the client gets it: the backend's headers and Switchyard's own.
-    func answerHead(_ upstream: HTTPResponseHead, _ exchange: Exchange, firstByteAt: ContinuousClock.Instant, contentLength: Int?) -> HTTPResponseHead {
+    func answerHead(_ upstream: HTTPResponseHead, _ exchange: Exchange, firstByteAt: ContinuousClock.Instant, contentLength: Int?,
+                    ledger: RequestLedger.Shard) -> HTTPResponseHead {
         var headers = Self.clientHeaders(from: upstream.headers)
         headers.add(name: Self.bundleHeader, value: exchange.choice.served.refText)
         headers.add(name: Self.generationHeader, value: String(exchange.generation))
@@ -74,17 +75,17 @@ struct DataPlane: Sendable {
         headers.add(name: Self.overheadHeader, value: String(overhead.microseconds))
         headers.add(name: Self.requestIDHeader, value: exchange.incoming.requestID)
         if let contentLength { headers.add(name: "content-length", value: String(contentLength)) }
-        keep(exchange, status: Int(upstream.status.code))
+        keep(exchange, status: Int(upstream.status.code), in: ledger)
         return HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers)
     }
 
     /// The backend failed or timed out: an OpenAI error for the client, measured and kept for `switchyard affected`.
-    func failed(_ error: any Error, _ exchange: Exchange) -> PlainAnswer {
+    func failed(_ error: any Error, _ exchange: Exchange, ledger: RequestLedger.Shard) -> PlainAnswer {
         let incoming = exchange.incoming
         var answer = failUpstream(error, endpoint: exchange.endpoint, bundle: exchange.choice.bundle, tenantLabel: incoming.tenantLabel,
                                   arrival: incoming.arrival)
         answer.headers.add(name: Self.requestIDHeader, value: incoming.requestID)
-        keep(exchange, status: Int(answer.status.code))
+        keep(exchange, status: Int(answer.status.code), in: ledger)
         return answer
     }
 
@@ -105,10 +106,10 @@ struct DataPlane: Sendable {
     }
 
     /// Records the answer for `switchyard affected` (no content).
-    private func keep(_ exchange: Exchange, status: Int) {
+    private func keep(_ exchange: Exchange, status: Int, in ledger: RequestLedger.Shard) {
         let incoming = exchange.incoming
-        router.ledger.record(ServedRequest(id: incoming.requestID, time: Date(), tenant: incoming.tenantLabel, session: incoming.session,
-                                           bundle: exchange.choice.bundle, generation: exchange.generation, status: status))
+        ledger.record(id: incoming.requestID, tenant: incoming.tenantLabel, session: incoming.session, bundle: exchange.choice.bundle,
+                      generation: exchange.generation, status: status)
     }
 
     /// The chosen bundle and what serves it.

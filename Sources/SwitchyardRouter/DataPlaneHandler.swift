@@ -10,6 +10,8 @@ final class DataPlaneHandler: ChannelInboundHandler {
 
     private let plane: DataPlane
     private let upstreams: UpstreamLoops
+    /// Where the answers given on this connection's event loop are recorded for `switchyard affected`.
+    let ledger: RequestLedger.Shard
     private var context: ChannelHandlerContext?
     private var request: (head: HTTPRequestHead, body: ByteBuffer, arrival: ContinuousClock.Instant)?
     /// The body went over the limit: the rest of it is read and dropped, then the connection closes.
@@ -35,9 +37,10 @@ final class DataPlaneHandler: ChannelInboundHandler {
         case malformed(HTTPParserError)
     }
 
-    init(plane: DataPlane, upstreams: UpstreamLoops) {
+    init(plane: DataPlane, upstreams: UpstreamLoops, ledger: RequestLedger.Shard) {
         self.plane = plane
         self.upstreams = upstreams
+        self.ledger = ledger
         maxBodyBytes = plane.router.configuration.maxBodyBytes
     }
 

@@ -35,7 +35,7 @@ struct DataPlaneService: Service {
                     // Pipelined requests and bytes that are not HTTP are DataPlaneHandler's: it answers them in order.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try channel.pipeline.syncOperations.addHandler(DataPlaneHandler(plane: plane, upstreams: upstreams))
+                    try channel.pipeline.syncOperations.addHandler(DataPlaneHandler(plane: plane, upstreams: upstreams, ledger: router.ledger.shard(for: channel.eventLoop)))
                 }
             }
             .bind(host: host, port: port).get()

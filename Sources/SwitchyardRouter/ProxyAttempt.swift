@@ -96,7 +96,7 @@ final class ProxyAttempt: UpstreamReceiver {
         }
         if !answering {
             guard beginAnswering() else { return }
-            client.writeHead(plane.answerHead(head!, exchange, firstByteAt: firstByteAt!, contentLength: nil))
+            writeHead(head!, contentLength: nil)
         }
         scanner.feed(part.readableBytesView)
         client.writeBody(part)
@@ -110,7 +110,7 @@ final class ProxyAttempt: UpstreamReceiver {
         if isStream {
             if !answering {
                 guard beginAnswering() else { return }
-                client.writeHead(plane.answerHead(head, exchange, firstByteAt: firstByteAt, contentLength: nil))
+                writeHead(head, contentLength: nil)
             }
             let broken = !scanner.summary.sawDone
             if broken { client.writeBody(measure.brokenStreamEvent) }
@@ -119,7 +119,7 @@ final class ProxyAttempt: UpstreamReceiver {
             measure.record(status: Int(head.status.code), summary: scanner.summary, firstByteAt: firstByteAt, streamBroken: broken)
         } else {
             guard beginAnswering() else { return }
-            client.writeHead(plane.answerHead(head, exchange, firstByteAt: firstByteAt, contentLength: body.readableBytes))
+            writeHead(head, contentLength: body.readableBytes)
             client.writeBody(body, flush: false)
             close(keepingConnection: head.isKeepAlive)
             client.endAnswer()
@@ -128,6 +128,11 @@ final class ProxyAttempt: UpstreamReceiver {
     }
 
     func upstreamFailed(_ error: any Error) { fail(error) }
+
+    /// Passes the answer's head to the client, with Switchyard's headers, and records the answer as given.
+    private func writeHead(_ head: HTTPResponseHead, contentLength: Int?) {
+        client.writeHead(plane.answerHead(head, exchange, firstByteAt: firstByteAt ?? .now, contentLength: contentLength, ledger: client.ledger))
+    }
 
     /// A routing flip asked for this request to be sent to the new bundle; honoured until the client gets a byte.
     private func moveForReissue() {
@@ -167,7 +172,7 @@ final class ProxyAttempt: UpstreamReceiver {
         if exchange.ticket.reissueRequested && number == 0 {
             client.retry(exchange.incoming, attempt: number + 1)
         } else {
-            client.answer(plane.failed(error, exchange))
+            client.answer(plane.failed(error, exchange, ledger: client.ledger))
         }
     }
 

@@ -110,7 +110,7 @@ public final class SwitchyardRouter: Sendable {
 
     /// The requests answered since the last call (no content), for `serve` to save for `switchyard affected`, and
     /// how many were dropped because nobody collected them.
-    public func collectServedRequests() -> (requests: [ServedRequest], dropped: Int) { ledger.collect() }
+    public func collectServedRequests() -> (batches: [ServedRequestBatch], dropped: Int) { ledger.collect() }
 
     /// Requests in flight now, by bundle.
     public func inFlightByBundle() -> [BundleRef: Int] { inFlight.countByBundle() }

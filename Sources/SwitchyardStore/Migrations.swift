@@ -1,4 +1,5 @@
 import GRDB
+import SwitchyardCore
 
 /// The schema, one migration per change; applied in order when a store opens.
 enum Migrations {
@@ -164,6 +165,21 @@ enum Migrations {
                 );
                 CREATE INDEX eval_reports_by_bundle ON eval_reports(name, version);
                 """)
+        }
+        migrator.registerMigration("v8: requests served, packed one row per bundle and second") { db in
+            try db.execute(sql: """
+                CREATE TABLE served_request_batches (
+                    bundle TEXT NOT NULL,
+                    first_ms INTEGER NOT NULL,
+                    last_ms INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    requests BLOB NOT NULL
+                );
+                CREATE INDEX served_request_batches_by_bundle ON served_request_batches(bundle, last_ms);
+                CREATE INDEX served_request_batches_by_time ON served_request_batches(last_ms);
+                """)
+            try ServedRequestBatch.migrateRows(db)
+            try db.execute(sql: "DROP TABLE served_requests")
         }
         return migrator
     }

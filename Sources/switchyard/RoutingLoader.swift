@@ -151,7 +151,7 @@ enum EngineServices {
             try wrongModel.record(observations)
             let served = router.collectServedRequests()
             if served.dropped > 0 { announce("router: \(served.dropped) answered request(s) were not kept for `switchyard affected`: the store could not take them") }
-            try store.recordServedRequests(served.requests, forgettingBefore: now.addingTimeInterval(-Double(affectedRetentionSeconds)))
+            try store.recordServedRequests(served.batches, forgettingBefore: now.addingTimeInterval(-Double(affectedRetentionSeconds)))
         }, announce: announce)
         return ([watcher, engine], outcome.generation, steering)
     }
