@@ -4,7 +4,7 @@ BIN := .build/debug/switchyard
 DEMO_STATE ?= .demo-state
 EXAMPLES := Docs/examples
 
-.PHONY: deps build test drills crash-test run demo-state bench bench-router bench-console bench-drills bench-replay clean
+.PHONY: deps build test drills crash-test run demo-state bench bench-router bench-request-path bench-console bench-drills bench-replay clean
 
 deps:
 	@bash .ci/install-deps
@@ -57,6 +57,11 @@ bench-router: deps
 	$(SWIFT) build -c release --product nio-bare-proxy
 	python3 Tests/Benchmarks/router_bench.py
 
+# The CPU of each of Switchyard's steps on a chat request's path, in one thread, against a UTF-8 check (Docs/benchmarks.md).
+bench-request-path: deps
+	$(SWIFT) build -c release --product request-path-bench
+	.build/release/request-path-bench
+
 # Console frame time at 200×60 and bytes written per second in steady state (see Docs/benchmarks.md).
 bench-console: deps
 	$(SWIFT) build -c release --product console-bench
@@ -74,7 +79,7 @@ bench-replay: deps
 	$(SWIFT) build -c release --product replay-bench
 	.build/release/replay-bench
 
-bench: bench-router bench-console bench-drills bench-replay
+bench: bench-router bench-request-path bench-console bench-drills bench-replay
 
 # Soak (Docs/reliability.md): 500 req/s through a release `serve` for 10 minutes with a routing flip every 100 ms;
 # checks 5xx, generation freshness and RSS growth. soak-short: the same for 30 seconds. SOAK_ARGS="--rps 300 --keep".

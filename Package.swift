@@ -125,6 +125,8 @@ let package = Package(
         .executableTarget(name: "drill-bench", dependencies: ["SwitchyardDrill", "SwitchyardSim"], path: "Tests/Benchmarks/DrillBench"),
         // Benchmark-only: opening and seeking a journal of a million entries (make bench-replay).
         .executableTarget(name: "replay-bench", dependencies: ["SwitchyardReplay", "SwitchyardDrill", "SwitchyardManifest"], path: "Tests/Benchmarks/ReplayBench"),
+        // Benchmark-only: the CPU of each of Switchyard's steps on a request's path, in-process (make bench-request-path).
+        .executableTarget(name: "request-path-bench", dependencies: ["SwitchyardCore"], path: "Tests/Benchmarks/RequestPathBench"),
         // Benchmark-only: frame time of the console at 200×60 (make bench-console).
         .executableTarget(name: "console-bench", dependencies: ["SwitchyardConsole"], path: "Tests/Benchmarks/ConsoleBench"),
         // Fuzzing: the input-handling surfaces as fuzz targets, libFuzzer's entry point (make fuzz) and the corpus replay.
