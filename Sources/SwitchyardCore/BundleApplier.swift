@@ -56,7 +56,10 @@ public struct BundleApplier: Sendable {
     /// user id), then any key the client sent. Each bundle so keeps its own cache, and a rollback goes back to the
     /// keys the old bundle used, which the warm-keep mirror kept hot.
     public func cacheKey(session: String?, clientKey: String?) -> String {
-        [cacheNamespace, session.map { String(Digest.sha256($0).prefix(12)) }, clientKey].compactMap { $0 }.joined(separator: "-")
+        var key = cacheNamespace
+        if let session { key += "-" + Digest.sha256(session, hexDigits: 12) }
+        if let clientKey { key += "-" + clientKey }
+        return key
     }
 
     /// The request as the bundle's backend gets it, and the prompt-cache key it carries (for backends that take
@@ -76,7 +79,7 @@ public struct BundleApplier: Sendable {
             let theirs: String? = if case .string(let key)? = request["prompt_cache_key"] { key } else { nil }
             let key = self.cacheKey(session: session, clientKey: theirs)
             cacheKey = key
-            changes.append(("prompt_cache_key", JSONValue.string(key).wireBytes))
+            changes.append(("prompt_cache_key", JSONValue.quoted(key)))
         }
         /// Sets a default the client left out (absent, or `null`).
         func fill(_ key: String, as member: String? = nil) {

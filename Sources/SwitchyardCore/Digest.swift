@@ -8,6 +8,14 @@ public enum Digest {
         hex(SHA256.hash(data: Data(text.utf8)))
     }
 
+    /// The first `digits` hex digits of the SHA-256 of `text`, hashed in place (on a request's path: the session
+    /// in a prompt-cache key).
+    public static func sha256(_ text: String, hexDigits digits: Int) -> String {
+        var text = text
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return String(hex(digest).utf8.prefix(digits))!
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Lowercase hex of the bytes: on the path of every journal append, so without `String(format:)`.

@@ -71,7 +71,7 @@ public struct JSONObjectBytes: Sendable {
         var written = [Bool](repeating: false, count: replacements.count)
         func member(_ key: String, _ json: [UInt8]) {
             if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: JSONValue.string(key).wireBytes)
+            JSONValue.writeString(key, to: &out)
             out.append(UInt8(ascii: ":"))
             out.append(contentsOf: json)
         }

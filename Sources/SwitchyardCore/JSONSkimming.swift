@@ -15,7 +15,7 @@ extension JSONParser {
 
     /// Reads a whole document with `readObject` when it is an object, checking nothing follows it; validates it
     /// and gives nil when it is JSON of another kind.
-    private static func wholeObject<Result>(_ bytes: [UInt8],
+    static func wholeObject<Result>(_ bytes: [UInt8],
                                             _ readObject: (inout JSONParser) throws(Failure) -> Result) throws(Failure) -> Result? {
         var parser = JSONParser(bytes)
         parser.skipSpace()
@@ -91,6 +91,9 @@ extension JSONParser {
         parser.index = range.lowerBound
         return try parser.value(depth: 0)
     }
+
+    /// The byte the parser is at; nil at the end.
+    var next: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     mutating func skipValue(depth: Int) throws(Failure) {
         guard depth < Self.maxDepth else { throw fail("nested deeper than \(Self.maxDepth)") }

@@ -91,8 +91,27 @@ public enum JSONValue: Hashable, Sendable {
         return "\(value)"
     }
 
-    private static func writeString(_ value: String, to out: inout [UInt8]) {
+    /// `text` as a JSON string.
+    static func quoted(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 2)
+        writeString(text, to: &out)
+        return out
+    }
+
+    /// Appends `value` as a JSON string; one that needs no escape (most names and keys) is copied whole.
+    static func writeString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var value = value
+        let plain = value.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -161,6 +180,11 @@ extension JSONValue {
     }
 
     /// The number as an `Int` when it is whole; nil for anything else.
+    /// The string, when this is one.
+    public var stringValue: String? {
+        if case .string(let value) = self { value } else { nil }
+    }
+
     public var intValue: Int? {
         switch self {
         case .int(let value): value

@@ -33,7 +33,10 @@ struct DataPlaneService: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Pipelined requests and bytes that are not HTTP are DataPlaneHandler's: it answers them in order.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
+                    // The answer's headers are not checked again on the way out: they are the backend's, which NIO's
+                    // parser accepted, and the router's own (bundle references, numbers, a printable request id).
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false,
+                                                                                   withOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(DataPlaneHandler(plane: plane, upstreams: upstreams, ledger: router.ledger.shard(for: channel.eventLoop)))
                 }
