@@ -2,16 +2,16 @@ import Foundation
 import NIOCore
 import SwitchyardCore
 
-/// What the router keeps of a request to judge its answer: the output format it asked for and how deep in
-/// tool calls its conversation already is.
+/// What the router keeps of a request to judge its answer: its body, read for the output format it asked for and,
+/// when the answer calls tools, for how deep in tool calls its conversation already is.
 struct AnswerRequest: Sendable {
-    let responseFormat: JSONValue?
-    let priorToolDepth: Int
+    let body: JSONObjectBytes?
 
-    init(_ body: JSONObjectBytes?) {
-        responseFormat = body?["response_format"]
-        priorToolDepth = body.map(ToolCallDepth.prior) ?? 0
-    }
+    init(_ body: JSONObjectBytes?) { self.body = body }
+
+    var responseFormat: JSONValue? { body?["response_format"] }
+    /// Read only for an answer that calls tools: it walks the conversation.
+    var priorToolDepth: Int { body.map(ToolCallDepth.prior) ?? 0 }
 }
 
 /// A bundle as the request path uses it: how to rewrite requests, and which backends may serve them.
