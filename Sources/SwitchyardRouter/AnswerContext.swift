@@ -1,30 +1,6 @@
 import Foundation
 import NIOCore
-import Synchronization
 import SwitchyardCore
-
-/// Releases a request's backend slot and in-flight entry exactly once: when its answer ends, when it fails,
-/// or, as a last resort, when the exchange that holds it is dropped.
-final class Completion: Sendable {
-    private let done = Mutex(false)
-    private let endpoint: Endpoint
-    private let ticket: InFlightTicket
-    private let registry: InFlightRegistry
-
-    init(endpoint: Endpoint, ticket: InFlightTicket, registry: InFlightRegistry) {
-        self.endpoint = endpoint
-        self.ticket = ticket
-        self.registry = registry
-    }
-
-    func finish() {
-        guard done.withLock({ done in defer { done = true }; return !done }) else { return }
-        endpoint.release()
-        registry.remove(ticket)
-    }
-
-    deinit { finish() }
-}
 
 /// What the router needs to measure one answer after passing it back.
 struct AnswerContext: Sendable {

@@ -53,7 +53,6 @@ struct DataPlane: Sendable {
         }
         let ticket = InFlightTicket(tenant: incoming.tenant ?? RoutingTable.defaultTenant, bundle: choice.bundle)
         router.inFlight.register(ticket)
-        let completion = Completion(endpoint: endpoint, ticket: ticket, registry: router.inFlight)
         let applied = incoming.body.map { served.applier.apply(to: $0, kind: incoming.kind, session: incoming.session) }
         if attempt == 0, let body = incoming.body {
             router.mirror(body, draw: Int.random(in: 0..<fullWeight, using: &random), path: incoming.path, kind: incoming.kind,
@@ -61,7 +60,7 @@ struct DataPlane: Sendable {
         }
         let (head, body) = upstreamRequest(incoming.head, endpoint: endpoint, served: served, body: applied)
         return .sent(Exchange(incoming: incoming, choice: choice, generation: snapshot.generation, endpoint: endpoint, ticket: ticket,
-                              completion: completion, head: head, body: body, timeout: served.timeout(within: router.configuration.upstreamTimeout),
+                              registry: router.inFlight, head: head, body: body, timeout: served.timeout(within: router.configuration.upstreamTimeout),
                               maxAnswerBytes: router.configuration.maxAnswerBytes, sentAt: .now))
     }
 

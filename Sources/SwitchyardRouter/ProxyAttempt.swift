@@ -181,7 +181,7 @@ final class ProxyAttempt: UpstreamReceiver {
         over = true
         deadline?.cancel()
         exchange.ticket.detach()
-        exchange.completion.finish()
+        exchange.finish()
         guard keep, let link else { return dropConnection() }
         pauseUpstream(false)
         self.link = nil

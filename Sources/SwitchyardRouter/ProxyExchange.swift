@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import SwitchyardCore
 
 /// A client request as the data plane read it: who sent it, in which session, and its parsed body.
@@ -34,13 +35,16 @@ final class Incoming: Sendable {
 }
 
 /// One attempt at answering a request: the bundle chosen, the backend slot it holds, and the request to send it.
+/// It releases the slot and the in-flight entry exactly once: when the answer ends or fails, or, as a last
+/// resort, when it is dropped.
 final class Exchange: Sendable {
     let incoming: Incoming
     let choice: DataPlane.Choice
     let generation: Int
     let endpoint: Endpoint
     let ticket: InFlightTicket
-    let completion: Completion
+    private let registry: InFlightRegistry
+    private let finished = Atomic<Bool>(false)
     /// The bundle-applied request for the backend.
     let head: HTTPRequestHead
     let body: ByteBuffer?
@@ -49,20 +53,29 @@ final class Exchange: Sendable {
     let maxAnswerBytes: Int
     let sentAt: ContinuousClock.Instant
 
-    init(incoming: Incoming, choice: DataPlane.Choice, generation: Int, endpoint: Endpoint, ticket: InFlightTicket, completion: Completion,
+    init(incoming: Incoming, choice: DataPlane.Choice, generation: Int, endpoint: Endpoint, ticket: InFlightTicket, registry: InFlightRegistry,
          head: HTTPRequestHead, body: ByteBuffer?, timeout: TimeAmount, maxAnswerBytes: Int, sentAt: ContinuousClock.Instant) {
         self.incoming = incoming
         self.choice = choice
         self.generation = generation
         self.endpoint = endpoint
         self.ticket = ticket
-        self.completion = completion
+        self.registry = registry
         self.head = head
         self.body = body
         self.timeout = timeout
         self.maxAnswerBytes = maxAnswerBytes
         self.sentAt = sentAt
     }
+
+    /// Frees the backend slot and the in-flight entry; later calls do nothing.
+    func finish() {
+        guard !finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        endpoint.release()
+        registry.remove(ticket)
+    }
+
+    deinit { finish() }
 }
 
 /// What sending an attempt came to: ready to go to its backend, or refused here.
