@@ -88,6 +88,15 @@ struct BackendPool: Sendable {
     var warm: [Endpoint] { endpoints.filter { $0.healthy.load(ordering: .relaxed) && $0.serves(model) } }
 
     func acquire() throws(PoolRefusal) -> Endpoint {
+        // Most requests take the least busy warm backend at once, found without building a list.
+        var leastBusy: Endpoint?
+        for endpoint in endpoints where endpoint.healthy.load(ordering: .relaxed) && endpoint.serves(model) {
+            if let best = leastBusy, best.outstanding.load(ordering: .relaxed) <= endpoint.outstanding.load(ordering: .relaxed) { continue }
+            leastBusy = endpoint
+        }
+        guard let leastBusy else { throw .noHealthyBackend }
+        if leastBusy.tryAcquire() { return leastBusy }
+        // It filled up meanwhile, or is at its limit: try the others, least busy first.
         let healthy = warm
         guard !healthy.isEmpty else { throw .noHealthyBackend }
         for endpoint in healthy.sorted(by: { $0.outstanding.load(ordering: .relaxed) < $1.outstanding.load(ordering: .relaxed) })
