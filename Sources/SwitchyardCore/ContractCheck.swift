@@ -128,8 +128,20 @@ public struct RefusalDetector: Sendable {
 
     public func isRefusal(_ answer: AnswerSummary) -> Bool {
         if answer.finishReason == "content_filter" { return true }
-        let opening = Array(answer.content.prefix(200).lowercased().utf8)
+        let opening = Self.lowercasedOpening(answer.content)
         return markerBytes.contains { Self.bytes(opening, contain: $0) }
+    }
+
+    /// The first 200 characters, lowercased, as UTF-8. Most answers open in ASCII: without a carriage return
+    /// (`\r\n` is one character), 200 bytes are 200 characters and lowercase byte by byte, with no string built.
+    static func lowercasedOpening(_ text: String) -> [UInt8] {
+        var text = text
+        let ascii: [UInt8]? = text.withUTF8 { bytes in
+            let head = bytes.prefix(200)
+            guard head.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) else { return nil }
+            return head.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        }
+        return ascii ?? Array(text.prefix(200).lowercased().utf8)
     }
 
     private static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {

@@ -54,3 +54,14 @@ import Testing
         }
     }
 }
+
+/// The refusal detector's fast ASCII opening against the general one it stands in for.
+@Suite struct RefusalOpeningTests {
+    @Test(arguments: [
+        "I CAN'T HELP WITH that", String(repeating: "AbC ", count: 80), String(repeating: "x\r\n", count: 120),
+        "Ünïcode OPENING", String(repeating: "a", count: 199) + "É", String(repeating: "B", count: 200) + "É", "", "\r\n",
+    ])
+    func theASCIIPathLowercasesTheSameOpening(_ text: String) {
+        #expect(RefusalDetector.lowercasedOpening(text) == Array(text.prefix(200).lowercased().utf8))
+    }
+}
