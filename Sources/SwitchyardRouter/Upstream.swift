@@ -101,13 +101,18 @@ extension String {
 
     /// Whether it starts with `lowercase` (ASCII, lowercase) in any case.
     func hasPrefixIgnoringASCIICase(_ lowercase: String) -> Bool {
-        var own = utf8.makeIterator()
-        for expected in lowercase.utf8 {
-            guard let byte = own.next() else { return false }
-            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            guard lowered == expected else { return false }
+        var (own, prefix) = (self, lowercase)
+        return own.withUTF8 { own in
+            prefix.withUTF8 { prefix in
+                guard own.count >= prefix.count else { return false }
+                for index in prefix.indices {
+                    let byte = own[index]
+                    let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                    guard lowered == prefix[index] else { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 }
 
