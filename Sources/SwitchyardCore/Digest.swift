@@ -4,16 +4,15 @@ import Foundation
 /// SHA-256 helpers: every digest in Switchyard is lowercase hex, written with a `sha256:` prefix when shown.
 public enum Digest {
     /// Lowercase hex SHA-256 of the UTF-8 bytes of `text`.
-    public static func sha256(_ text: String) -> String {
-        hex(SHA256.hash(data: Data(text.utf8)))
-    }
+    public static func sha256(_ text: String) -> String { sha256(text, hexDigits: 64) }
 
     /// The first `digits` hex digits of the SHA-256 of `text`, hashed in place (on a request's path: the session
     /// in a prompt-cache key).
     public static func sha256(_ text: String, hexDigits digits: Int) -> String {
         var text = text
         let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        return String(hex(digest).utf8.prefix(digits))!
+        let full = hex(digest)
+        return digits >= 64 ? full : String(full.utf8.prefix(digits))!
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -49,19 +49,6 @@ extension JSONParser {
         return members
     }
 
-    /// A whole document's top-level members named in `keeping`, built, the others only validated; nil when the
-    /// document is valid JSON but not an object. One pass: a backend's answer is read for `usage` and `choices`
-    /// without building its ids, model name and other members.
-    static func object(_ bytes: [UInt8], keeping keys: [String]) throws(Failure) -> [String: JSONValue]? {
-        try wholeObject(bytes) { parser throws(Failure) in
-            var kept: [String: JSONValue] = [:]
-            try parser.forEachMember(buildingKeys: true) { key, _, parser throws(Failure) in
-                if keys.contains(key) { kept[key] = try parser.value(depth: 1) } else { try parser.skipValue(depth: 1) }
-            }
-            return kept
-        }
-    }
-
     /// Where each item of the array that starts at `start` lies; nil when the value there is not an array.
     static func items(of bytes: [UInt8], arrayAt start: Int) throws(Failure) -> [Range<Int>]? {
         guard start < bytes.count, bytes[start] == UInt8(ascii: "[") else { return nil }

@@ -58,9 +58,11 @@ public struct ServedRequestBatch: Sendable, Hashable {
 
     /// The requests, in the order they were appended; an error when the bytes are not a batch of `count` requests.
     public func requests() throws(SwitchyardError) -> [ServedRequest] {
+        guard count >= 0 else { throw .failure("the saved requests of \(bundle) give a negative count (\(count))") }
         var reader = Reader(bytes: bytes)
         var out: [ServedRequest] = []
-        out.reserveCapacity(count)
+        // A damaged count must not reserve more than the bytes can hold (each request takes at least 30).
+        out.reserveCapacity(min(count, bytes.count / 30))
         for index in 0..<count {
             guard let millis = reader.integer(8), let generation = reader.integer(8), let status = reader.integer(2),
                   let id = reader.text(), let tenant = reader.text(), let session = reader.optionalText() else {

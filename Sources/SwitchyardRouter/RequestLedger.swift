@@ -27,13 +27,12 @@ final class RequestLedger: Sendable {
                 guard state.count < RequestLedger.capacity else { return false }
                 state.count += 1
                 // A handful of bundles at most: a scan is cheaper than hashing the reference.
-                if let index = state.batches.firstIndex(where: { $0.bundle == bundle }) {
-                    state.batches[index].append(id: id, millis: millis, tenant: tenant, session: session, generation: generation, status: status)
-                } else {
-                    var batch = ServedRequestBatch(bundle: bundle)
-                    batch.append(id: id, millis: millis, tenant: tenant, session: session, generation: generation, status: status)
-                    state.batches.append(batch)
+                var index = state.batches.firstIndex { $0.bundle == bundle }
+                if index == nil {
+                    state.batches.append(ServedRequestBatch(bundle: bundle))
+                    index = state.batches.count - 1
                 }
+                state.batches[index!].append(id: id, millis: millis, tenant: tenant, session: session, generation: generation, status: status)
                 return true
             }
             if !kept { dropped.wrappingIncrement(ordering: .relaxed) }

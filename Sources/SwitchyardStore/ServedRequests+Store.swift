@@ -38,8 +38,10 @@ extension ServedRequestBatch {
                        arguments: [bundle.description, firstMillis, lastMillis, count, Data(bytes)])
     }
 
-    /// Migration v8: the rows of the v6 table, one per request, packed into one batch per bundle.
+    /// Migration v8: the rows of the v6 table, one per request, packed into batches per bundle of at most
+    /// `migrationBatch` requests (a day of rows is not held in memory at once).
     static func migrateRows(_ db: Database) throws {
+        let migrationBatch = 10_000
         var batches: [String: ServedRequestBatch] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT id, time, tenant, session, bundle, generation, status FROM served_requests ORDER BY time, rowid")
         while let row = try rows.next() {
@@ -49,6 +51,10 @@ extension ServedRequestBatch {
             batches[text, default: ServedRequestBatch(bundle: bundle)].append(ServedRequest(
                 id: row["id"], time: Timestamp.parse(time) ?? .distantPast, tenant: row["tenant"], session: row["session"],
                 bundle: bundle, generation: row["generation"], status: row["status"]))
+            if let full = batches[text], full.count >= migrationBatch {
+                try full.insert(db)
+                batches[text] = nil
+            }
         }
         for batch in batches.values { try batch.insert(db) }
     }

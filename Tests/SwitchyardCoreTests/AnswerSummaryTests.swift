@@ -28,6 +28,14 @@ import Testing
         #expect(AnswerSummary(json: Data(answer.utf8)) == viaTree(answer))
     }
 
+    @Test func anAnswerIsValidatedWholeThoughOnlyUsageAndTheFirstChoiceAreBuilt() {
+        let valid = AnswerSummary(json: Data(#"{"id":"x","usage":{"prompt_tokens":3},"choices":[{"message":{"content":"hi"}}]}"#.utf8))
+        #expect(valid.inputTokens == 3 && valid.content == "hi")
+        #expect(AnswerSummary(json: Data(#"{"id":"\x","usage":{"prompt_tokens":3}}"#.utf8)) == AnswerSummary(), "a bad escape in a member not read")
+        #expect(AnswerSummary(json: Data(#"{"usage":{"prompt_tokens":3}} trailing"#.utf8)) == AnswerSummary())
+        #expect(AnswerSummary(json: Data("[1]".utf8)) == AnswerSummary())
+    }
+
     @Test func randomAnswersReadAsTheTreeDid() {
         var random = SeededGenerator(seed: 42)
         let values: [String] = ["1", "2.0", "-3", "null", "true", #""s""#, #""stop""#, "[]", "{}", #"{"cached_tokens":4}"#,

@@ -59,12 +59,4 @@ import Testing
             for (key, value) in tree { #expect(object[key] == value) }
         }
     }
-
-    @Test func anAnswerIsBuiltOnlyForTheMembersAskedForButValidatedWhole() throws {
-        let kept = try JSONParser.object(Array(#"{"id":"x","usage":{"a":1},"model":"m","choices":[]}"#.utf8), keeping: ["usage", "choices"])
-        #expect(kept == ["usage": ["a": 1], "choices": []])
-        #expect(throws: JSONParser.Failure.self) { try JSONParser.object(Array(#"{"id":"\x","usage":{}}"#.utf8), keeping: ["usage"]) }
-        #expect(throws: JSONParser.Failure.self) { try JSONParser.object(Array(#"{"usage":{}} trailing"#.utf8), keeping: ["usage"]) }
-        #expect(try JSONParser.object(Array("[1]".utf8), keeping: ["usage"]) == nil)
-    }
 }

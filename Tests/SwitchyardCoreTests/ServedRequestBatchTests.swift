@@ -38,5 +38,10 @@ import Testing
         }
         let longer = ServedRequestBatch(bundle: ref, firstMillis: batch.firstMillis, lastMillis: batch.lastMillis, count: 1, bytes: batch.bytes)
         #expect(throws: SwitchyardError.self) { try longer.requests() }
+        let negative = ServedRequestBatch(bundle: ref, firstMillis: 0, lastMillis: 0, count: -1, bytes: [])
+        #expect(throws: SwitchyardError.failure("the saved requests of app@1.0.0 give a negative count (-1)")) { try negative.requests() }
+        // A count far beyond what the bytes hold is refused, not reserved.
+        let huge = ServedRequestBatch(bundle: ref, firstMillis: 0, lastMillis: 0, count: 1 << 50, bytes: batch.bytes)
+        #expect(throws: SwitchyardError.self) { try huge.requests() }
     }
 }

@@ -50,6 +50,11 @@ import StoreTestSupport
                     try db.execute(sql: "INSERT INTO served_requests (id, time, tenant, session, bundle, generation, status) VALUES (?, ?, 'acme', ?, ?, 7, 200)",
                                    arguments: [id, time, session, bundle])
                 }
+                // More than one migration batch of a third bundle.
+                for n in 0..<10_005 {
+                    try db.execute(sql: "INSERT INTO served_requests (id, time, tenant, session, bundle, generation, status) VALUES (?, '2026-11-22T04:00:00.000Z', 'acme', NULL, 'app@3.0.0', 7, 200)",
+                                   arguments: ["m\(n)"])
+                }
             }
         }
         let store = try SwitchyardStore(databaseFile: path, clock: ManualClock())
@@ -58,5 +63,6 @@ import StoreTestSupport
         #expect(v1Requests.map { Timestamp.format($0.time) } == ["2026-11-22T03:10:00.250Z", "2026-11-22T03:10:02.500Z"])
         #expect(v1Requests.map(\.session) == ["s1", nil])
         #expect(try store.servedRequests(bundle: v2, from: nil, to: nil).map(\.id) == ["r2"])
+        #expect(try store.servedRequests(bundle: StoreFixture.ref("3.0.0"), from: nil, to: nil).map(\.id) == (0..<10_005).map { "m\($0)" })
     }
 }
