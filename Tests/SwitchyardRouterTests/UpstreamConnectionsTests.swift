@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 @testable import SwitchyardRouter
 
@@ -7,10 +8,12 @@ import Testing
 @Suite struct UpstreamConnectionsTests {
     @Test func aConnectionTheBackendClosesLeavesTheIdleSet() async throws {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        // A backend that closes every connection 200 ms after accepting it, as its keep-alive timeout would.
+        // A backend that closes its connections once they are kept, as its keep-alive timeout would: on the test's
+        // signal rather than after a fixed delay, which a busy machine could reach before the connections are kept.
+        let accepted = AcceptedChannels()
         let server = try await ServerBootstrap(group: loop)
             .childChannelInitializer { channel in
-                channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
+                accepted.channels.withLock { $0.append(channel) }
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -26,8 +29,14 @@ import Testing
         }.get()
         #expect(kept == 3)
 
+        for channel in accepted.channels.withLock({ $0 }) { channel.close(promise: nil) }
         try await Task.sleep(for: .milliseconds(600))
         #expect(try await loop.submit { connections.idleCount(to: target) }.get() == 0)
         try await server.close()
     }
+}
+
+/// The backend's side of each connection the test opened.
+private final class AcceptedChannels: Sendable {
+    let channels = Mutex<[Channel]>([])
 }
