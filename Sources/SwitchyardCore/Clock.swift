@@ -22,7 +22,7 @@ public enum Timestamp {
     /// Rounded to the nearest millisecond, so that `format(parse(text))` gives `text` back (the formatter alone
     /// truncates, and a parsed `.930` is often a hair below it).
     public static func format(_ date: Date) -> String {
-        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = Int(Self.milliseconds(date))
         let seconds = milliseconds.floorDivided(by: 1000)
         let days = seconds.floorDivided(by: 86400)
         let second = seconds - days * 86400
@@ -31,6 +31,9 @@ public enum Timestamp {
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2) + ":"
             + pad(second % 60, 2) + "." + pad(milliseconds - seconds * 1000, 3) + "Z"
     }
+
+    /// Milliseconds since 1970, rounded to the nearest as `format` writes them.
+    public static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     /// Parses what `format` writes, and plain `2026-01-01T00:00:00Z` too.
     public static func parse(_ text: String) -> Date? {

@@ -27,9 +27,6 @@ public struct ServedRequestBatch: Sendable, Hashable {
         self.bytes = bytes
     }
 
-    /// A time in whole milliseconds, rounded as `Timestamp.format` rounds it.
-    public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-
     public mutating func append(id: String, millis: Int64, tenant: String, session: String?, generation: Int, status: Int) {
         firstMillis = min(firstMillis, millis)
         lastMillis = max(lastMillis, millis)
@@ -43,7 +40,7 @@ public struct ServedRequestBatch: Sendable, Hashable {
     }
 
     public mutating func append(_ request: ServedRequest) {
-        append(id: request.id, millis: Self.millis(request.time), tenant: request.tenant, session: request.session,
+        append(id: request.id, millis: Timestamp.milliseconds(request.time), tenant: request.tenant, session: request.session,
                generation: request.generation, status: request.status)
     }
 
@@ -93,16 +90,20 @@ public struct ServedRequestBatch: Sendable, Hashable {
         }
 
         mutating func text() -> String? {
-            guard let length = integer(4), length != UInt64(ServedRequestBatch.absent), bytes.count - offset >= Int(length) else { return nil }
-            defer { offset += Int(length) }
-            return String(validating: bytes[offset..<offset + Int(length)], as: UTF8.self)
+            guard let length = integer(4), length != UInt64(ServedRequestBatch.absent) else { return nil }
+            return text(length: Int(length))
         }
 
+        /// A text that may be absent: `.some(nil)` for the absent marker, nil when the bytes are damaged.
         mutating func optionalText() -> String?? {
-            guard bytes.count - offset >= 4 else { return nil }
-            if integer(4) == UInt64(ServedRequestBatch.absent) { return .some(nil) }
-            offset -= 4
-            return text().map { .some($0) }
+            guard let length = integer(4) else { return nil }
+            return length == UInt64(ServedRequestBatch.absent) ? .some(nil) : text(length: Int(length)).map { .some($0) }
+        }
+
+        private mutating func text(length: Int) -> String? {
+            guard bytes.count - offset >= length else { return nil }
+            defer { offset += length }
+            return String(validating: bytes[offset..<offset + length], as: UTF8.self)
         }
     }
 }

@@ -22,7 +22,7 @@ final class RequestLedger: Sendable {
         fileprivate init(loop: ObjectIdentifier?) { self.loop = loop }
 
         func record(id: String, tenant: String, session: String?, bundle: BundleRef, generation: Int, status: Int) {
-            let millis = ServedRequestBatch.millis(Date())
+            let millis = Timestamp.milliseconds(Date())
             let kept = batches.withLock { state -> Bool in
                 guard state.count < RequestLedger.capacity else { return false }
                 state.count += 1

@@ -8,14 +8,14 @@ extension SwitchyardStore {
     public func recordServedRequests(_ batches: [ServedRequestBatch], forgettingBefore cutoff: Date) throws {
         try write { db, _ in
             for batch in batches where batch.count > 0 { try batch.insert(db) }
-            try db.execute(sql: "DELETE FROM served_request_batches WHERE last_ms < ?", arguments: [ServedRequestBatch.millis(cutoff)])
+            try db.execute(sql: "DELETE FROM served_request_batches WHERE last_ms < ?", arguments: [Timestamp.milliseconds(cutoff)])
         }
     }
 
     /// The requests `bundle` answered between `from` and `to` (inclusive, to the millisecond; either may be open),
     /// oldest first.
     public func servedRequests(bundle: BundleRef, from: Date?, to: Date?) throws -> [ServedRequest] {
-        let (low, high) = (from.map(ServedRequestBatch.millis) ?? .min, to.map(ServedRequestBatch.millis) ?? .max)
+        let (low, high) = (from.map(Timestamp.milliseconds) ?? .min, to.map(Timestamp.milliseconds) ?? .max)
         let batches = try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT first_ms, last_ms, count, requests FROM served_request_batches
@@ -27,7 +27,7 @@ extension SwitchyardStore {
         }
         // Batches from different event loops overlap in time: the stable sort keeps each one's order within a millisecond.
         return try batches.flatMap { try $0.requests() }
-            .filter { (low...high).contains(ServedRequestBatch.millis($0.time)) }
+            .filter { (low...high).contains(Timestamp.milliseconds($0.time)) }
             .enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
     }
 }

@@ -22,8 +22,8 @@ import Testing
         #expect(back.map(\.generation) == requests.map(\.generation))
         #expect(back.map(\.status) == requests.map(\.status))
         #expect(back.map { Timestamp.format($0.time) } == requests.map { Timestamp.format($0.time) })
-        #expect(batch.firstMillis == ServedRequestBatch.millis(requests[0].time))
-        #expect(batch.lastMillis == ServedRequestBatch.millis(requests[49].time))
+        #expect(batch.firstMillis == Timestamp.milliseconds(requests[0].time))
+        #expect(batch.lastMillis == Timestamp.milliseconds(requests[49].time))
     }
 
     @Test func damagedBytesAreAnErrorNamingTheBundleAndRequest() throws {
