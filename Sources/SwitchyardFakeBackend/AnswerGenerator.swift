@@ -28,12 +28,25 @@ struct AnswerGenerator {
     var promptTokens: Int {
         func words(_ value: JSONValue?) -> Int {
             switch value {
-            case .string(let text)?: text.split(whereSeparator: \.isWhitespace).count
+            case .string(let text)?: Self.wordCount(text)
             case .array(let items)?: items.reduce(0) { $0 + words($1["content"] ?? $1) }
             default: 0
             }
         }
         return max(1, words(request["messages"]) + words(request["prompt"]) + words(request["input"]) + words(request["instructions"]))
+    }
+
+    /// Runs of non-whitespace in `text`, over Unicode scalars with an ASCII fast path: splitting into Characters
+    /// looked up each one's Unicode properties, a quarter of the backend's CPU on a request with a system prompt.
+    static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            let space = scalar.isASCII ? (scalar == " " || (0x09...0x0D).contains(scalar.value)) : scalar.properties.isWhitespace
+            if !space && !inWord { count += 1 }
+            inWord = !space
+        }
+        return count
     }
 
     var finishReason: String { plan.callTool ? "tool_calls" : (plan.truncated ? "length" : "stop") }
