@@ -50,7 +50,7 @@ demo-state:
 	@$(BIN) route set --state $(DEMO_STATE) --tenant acme support-assistant@1.0.0=100% --shadow support-assistant@2.0.0=5% --reason "demo: shadow 2.0.0 on acme"
 	@echo
 
-# Router overhead against nginx on this machine (see Docs/benchmarks.md). BENCH_SECONDS=10 per run.
+# Router overhead against nginx on this machine (see Docs/benchmarks.md). BENCH_SECONDS=10 per run, BENCH_ROUNDS=3 (each figure the median of its rounds).
 bench-router: deps
 	$(SWIFT) build -c release --product switchyard
 	$(SWIFT) build -c release --product bare-proxy

@@ -18,7 +18,9 @@ final class ProxyAttempt: UpstreamReceiver {
     private var reused = false
     /// The backend connection stopped reading because the client reads slower than the stream arrives.
     private var upstreamPaused = false
-    private var deadline: Scheduled<Void>?
+    /// The backend's time limit until the client gets the answer's head: a scheduled callback, which NIO keeps
+    /// without the promise, future and closures a scheduled task allocates for every request.
+    private var deadline: NIOScheduledCallback?
     private var head: HTTPResponseHead?
     private var isStream = false
     private var body = ByteBuffer()
@@ -38,7 +40,7 @@ final class ProxyAttempt: UpstreamReceiver {
 
     func start() {
         let loop = connections.loop
-        deadline = loop.assumeIsolated().scheduleTask(in: exchange.timeout) { [self] in fail(UpstreamError.timedOut) }
+        deadline = try? loop.assumeIsolated().scheduleCallback(in: exchange.timeout, handler: self)
         let bound = NIOLoopBound(self, eventLoop: loop)
         exchange.ticket.attach { loop.execute { bound.value.moveForReissue() } }
         connect(fresh: false)
@@ -147,7 +149,7 @@ final class ProxyAttempt: UpstreamReceiver {
             client.retry(exchange.incoming, attempt: number + 1)
             return false
         }
-        deadline?.cancel()
+        cancelDeadline()
         answering = true
         return true
     }
@@ -179,7 +181,7 @@ final class ProxyAttempt: UpstreamReceiver {
     /// Ends the attempt: frees the backend slot, and keeps the connection for the next request or closes it.
     private func close(keepingConnection keep: Bool) {
         over = true
-        deadline?.cancel()
+        cancelDeadline()
         exchange.ticket.detach()
         exchange.finish()
         guard keep, let link else { return dropConnection() }
@@ -187,6 +189,12 @@ final class ProxyAttempt: UpstreamReceiver {
         self.link = nil
         link.handler.receiver = nil
         connections.keep(link, for: exchange.endpoint.target)
+    }
+
+    private func cancelDeadline() {
+        guard let deadline else { return }
+        self.deadline = nil
+        connections.loop.assumeIsolated().cancelScheduledCallback(deadline)
     }
 
     /// Stops or resumes reading the backend's stream (back-pressure from a slow client).
@@ -202,5 +210,13 @@ final class ProxyAttempt: UpstreamReceiver {
         self.link = nil
         link.handler.receiver = nil
         link.channel.close(promise: nil)
+    }
+}
+
+extension ProxyAttempt: NIOScheduledCallbackHandler {
+    /// The backend did not start answering within the bundle's timeout.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        deadline = nil
+        fail(UpstreamError.timedOut)
     }
 }

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,9 @@ BINARY = ROOT / ".build" / "release" / "switchyard"
 BARE_PROXY = ROOT / ".build" / "release" / "bare-proxy"
 NIO_PROXY = ROOT / ".build" / "release" / "nio-bare-proxy"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+# Rounds of every target in turn; each figure is the median of its rounds, so that one slow stretch of this shared
+# machine does not land on a single target.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 BODY = '{"model":"support-assistant","messages":[{"role":"user","content":"hi"}],"max_tokens":8}'
 MODES = [("sequential", 1, 1), ("32 connections", 32, 2)]
 LITELLM_MEDIAN_OVERHEAD_MS = 2.0  # the low end of LiteLLM's published 2-12 ms median proxy overhead
@@ -184,8 +188,9 @@ http {{
             assert wrk_warm.returncode == 0
         pids = {"direct": [backend.pid], "nginx": process_tree(nginx.pid), "bare proxy": [bare.pid], "nio proxy": [nio.pid],
                 "switchyard": [router.pid]}
-        results = {(name, mode): wrk(url, conns, threads, scripts[name], pids[name])
-                   for mode, conns, threads in MODES for name, url in targets.items()}
+        rounds = [{(name, mode): wrk(url, conns, threads, scripts[name], pids[name])
+                   for mode, conns, threads in MODES for name, url in targets.items()} for _ in range(ROUNDS)]
+        results = {run: {figure: statistics.median(r[run][figure] for r in rounds) for figure in rounds[0][run]} for run in rounds[0]}
         report(results)
     finally:
         for process in processes:
@@ -196,7 +201,7 @@ http {{
 
 
 def report(results):
-    print(f"\nrouter overhead, {SECONDS}s per run, wrk on the same {os.cpu_count()}-core machine (microseconds)\n")
+    print(f"\nrouter overhead, {SECONDS}s per run, median of {ROUNDS} rounds, wrk on the same {os.cpu_count()}-core machine (microseconds)\n")
     print(f"{'mode':<16}{'target':<12}{'p50':>9}{'p99':>9}{'added p50':>11}{'added p99':>11}{'req/s':>10}{'cpu us/req':>12}{'busy %':>8}{'non-2xx':>9}")
     for mode, _, _ in MODES:
         direct = results[("direct", mode)]
