@@ -40,6 +40,7 @@ final class ProxyAttempt: UpstreamReceiver {
 
     func start() {
         let loop = connections.loop
+        // Scheduling fails only on an event loop that is shutting down, which closes its channels anyway.
         deadline = try? loop.assumeIsolated().scheduleCallback(in: exchange.timeout, handler: self)
         let bound = NIOLoopBound(self, eventLoop: loop)
         exchange.ticket.attach { loop.execute { bound.value.moveForReissue() } }
