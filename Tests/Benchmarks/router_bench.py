@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from fleet import EXAMPLES, start  # noqa: E402
+from fleet import EXAMPLES, get_json, start  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "release" / "switchyard"
@@ -119,8 +119,7 @@ def forwarded_request(router_url, backend_port):
     request = urllib.request.Request(router_url + "/v1/chat/completions", data=BODY.encode(), headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.status == 200, answer.status
-    with urllib.request.urlopen(f"http://127.0.0.1:{backend_port}/control/requests", timeout=10) as answer:
-        seen = json.loads(answer.read())[-1]
+    seen = get_json(f"http://127.0.0.1:{backend_port}/control/requests")[-1]
     headers = {key.removeprefix("header:"): value for key, value in seen.items() if key.startswith("header:x-switchyard-")}
     return json.dumps(seen["body"], separators=(",", ":")), headers
 
